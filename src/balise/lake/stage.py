@@ -1,0 +1,329 @@
+"""Convert one source to FOCUS Parquet files in a staging folder, split by provider / account / period.
+
+Nothing here touches the live lake: the caller swaps staged files in (``balise.services.ingest``). DuckDB
+does the reading, converting and writing in one streaming ``COPY``; when it refuses a value, the
+row-by-row diagnosis (``balise.connectors.diagnose``) finds the line and column to tell the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from balise.connectors.base import Connector, Header, lit, q
+from balise.connectors.diagnose import BadRow, scan
+from balise.connectors.dialect import Dialect
+from balise.connectors.sources import Source
+from balise.connectors.values import NULL_STRINGS, sql_num, sql_ts
+from balise.domain.focus import COLUMNS, PROVIDER_KEYS, duckdb_type
+from balise.errors import BadSourceError, Problem
+
+Totals = dict[str, dict[str, float]]  # currency -> {"billed": x, "effective": y, "list": z, "contracted": w}
+Progress = Callable[[float], None]
+_METRICS = {"billed": "BilledCost", "effective": "EffectiveCost", "list": "ListCost", "contracted": "ContractedCost"}
+
+
+@dataclass
+class StagedPartition:
+    provider: str
+    account: str
+    period: str  # YYYY-MM
+    files: list[Path]
+    rows: int
+    totals: Totals
+
+
+@dataclass
+class StagedSource:
+    source: Source
+    connector: Connector
+    partitions: list[StagedPartition]
+    rejected: list[BadRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.partitions)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({p.period for p in self.partitions})
+
+    @property
+    def totals(self) -> Totals:
+        return merge_totals(p.totals for p in self.partitions)
+
+    @property
+    def rejected_cost(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for r in self.rejected:
+            if r.cost is not None:
+                out[r.currency or "?"] = out.get(r.currency or "?", 0.0) + r.cost
+        return out
+
+
+def merge_totals(parts: object) -> Totals:
+    out: Totals = {}
+    for t in parts:  # type: ignore[attr-defined]
+        for cur, metrics in t.items():
+            acc = out.setdefault(cur, {m: 0.0 for m in _METRICS})
+            for m, v in metrics.items():
+                acc[m] = acc.get(m, 0.0) + (v or 0.0)
+    return out
+
+
+def connect(temp_dir: Path, memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(temp_dir),
+                                 "preserve_insertion_order": False,
+                                 "enable_external_access": True})
+    con.execute("SET TimeZone='UTC'").fetchall()  # FOCUS date-times are UTC; never the machine's zone
+    if threads:
+        con.execute(f"SET threads={int(threads)}").fetchall()
+    return con
+
+
+def read_sql(source: Source, *, skip_bad_rows: bool = False) -> str:
+    """DuckDB table function call reading the source's raw columns (CSV: all as text)."""
+    path = lit(str(source.path))
+    if source.kind == "parquet":
+        return f"read_parquet({path})"
+    comp = "'gzip'" if source.compressed else "'none'"
+    if source.kind == "jsonl":
+        return f"read_json({path}, format='newline_delimited', compression={comp}, maximum_object_size=67108864)"
+    d = source.dialect or Dialect()
+    nulls = "[" + ", ".join(lit(n) for n in NULL_STRINGS) + "]"
+    return (f"read_csv({path}, header=true, all_varchar=true, delim={lit(d.delimiter)}, quote='\"', "
+            f"escape='\"', nullstr={nulls}, compression={comp}, auto_detect=false, "
+            f"strict_mode=true, null_padding=false, ignore_errors={'true' if skip_bad_rows else 'false'}, "
+            f"max_line_size=16777216, columns={_columns_struct(source)})")
+
+
+def _columns_struct(source: Source) -> str:
+    names = list(source.header)
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):  # DuckDB refuses duplicate or empty names: number them as it would
+        base = n or f"column{i}"
+        seen[base] = seen.get(base, 0) + 1
+        names[i] = base if seen[base] == 1 else f"{base}_{seen[base] - 1}"
+    return "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
+
+
+def describe(con: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[str, str]]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {read_sql(source)}").fetchall()
+    except duckdb.Error as e:
+        raise BadSourceError(Problem(source.name, f"the file cannot be read ({_first_line(e)})",
+                                     "Check that it is a complete billing export.")) from None
+    return [(r[0], r[1]) for r in rows]
+
+
+def _provider_sql(connector: Connector, projected_provider: str) -> str:
+    if connector.provider:
+        return lit(connector.provider)
+    cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in PROVIDER_KEYS.items())
+    low = f"lower(trim({projected_provider}))"
+    return (f"CASE {low} {cases} ELSE coalesce(nullif(trim(regexp_replace({low}, '[^a-z0-9]+', '-', 'g'), '-'), "
+            f"''), 'unknown') END")
+
+
+def projection_sql(source: Source, connector: Connector, columns: list[tuple[str, str]], *, tenant: str,
+                   ingest_id: str, strict: bool, default_currency: str | None) -> str:
+    """The SELECT producing FOCUS rows (plus the partition key ``_part``) from the source."""
+    header = Header([c for c, _ in columns])
+    types = dict(columns)
+    d = source.dialect or Dialect()
+    missing = [c for c in connector.required_columns if c not in header]
+    if missing:
+        raise BadSourceError(Problem(
+            source.name, f"the column {missing[0]!r} is missing, and the {connector.name} format needs it",
+            f"Export the bill again with all columns (found: {', '.join(header.names[:12])}…)."
+            + (" " + connector.extra_hint if connector.extra_hint else ""), line=1, column=missing[0]))
+    replace = []
+    for real in connector.present(header, connector.numeric):
+        if types[real] == "VARCHAR":
+            replace.append(f"{sql_num(q(real), d, strict)} AS {q(real)}")
+    for real in connector.present(header, connector.timestamps):
+        if types[real] == "VARCHAR":
+            replace.append(f"{sql_ts(q(real), d, strict)} AS {q(real)}")
+        elif types[real].startswith("TIMESTAMP WITH"):
+            replace.append(f"CAST({q(real)} AS TIMESTAMP) AS {q(real)}")
+        elif types[real] == "DATE":
+            replace.append(f"CAST({q(real)} AS TIMESTAMP) AS {q(real)}")
+    typed = f"SELECT * REPLACE ({', '.join(replace)}) FROM raw" if replace else "SELECT * FROM raw"
+
+    proj = connector.project(header)
+    if proj.get("BillingCurrency", "NULL") == "NULL":
+        if not default_currency:
+            raise BadSourceError(Problem(source.name, "the file has no billing-currency column",
+                                         "Say which currency it is billed in with --currency (e.g. --currency EUR).",
+                                         line=1))
+        proj["BillingCurrency"] = lit(default_currency.upper())
+    elif default_currency:
+        proj["BillingCurrency"] = f"coalesce({proj['BillingCurrency']}, {lit(default_currency.upper())})"
+    select = [f"CAST(({proj.get(c.name, 'NULL')}) AS {duckdb_type(c.name)}) AS {q(c.name)}" for c in COLUMNS]
+    valid = ""
+    if not strict:
+        conds = [f"{q(r)} IS NOT NULL" for r in connector.present(header, connector.required_values)]
+        if connector.period:
+            s, e = (header.get(n) for n in connector.period)
+            if s and e:
+                conds.append(f"NOT coalesce({q(e)} < {q(s)}, false)")
+        for r in connector.present(header, connector.numeric + connector.timestamps):
+            conds.append(f"({q(r)} IS NOT NULL OR raw_{_safe(r)} IS NULL)")
+        valid = " AND ".join(conds)
+    raw_keep = ""
+    if not strict:  # keep the raw text of parsed columns to tell a failed parse from an empty field
+        keep = [f"{q(r)} AS raw_{_safe(r)}" for r in connector.present(header, connector.numeric + connector.timestamps)]
+        raw_keep = (", " + ", ".join(keep)) if keep else ""
+        typed = typed.replace(" FROM raw", f"{raw_keep} FROM raw")
+    provider = _provider_sql(connector, q("ProviderName"))
+    where = f" WHERE {valid}" if valid else ""
+    return (
+        f"WITH raw AS (SELECT * FROM {read_sql(source, skip_bad_rows=not strict)}), "
+        f"src AS ({typed}), "
+        f"focus AS (SELECT {', '.join(select)} FROM src{where}), "
+        f"tagged AS (SELECT *, {lit(tenant)} AS x_Tenant, {lit(source.name)} AS x_SourceFile, "
+        f"{lit(connector.name)} AS x_SourceFormat, {lit(ingest_id)} AS x_IngestId, {provider} AS x_Provider "
+        f"FROM focus) "
+        f"SELECT *, md5(x_Provider || '|' || coalesce(BillingAccountId, '') || '|' || "
+        f"strftime(BillingPeriodStart, '%Y-%m')) AS _part FROM tagged"
+        + ("" if strict else " WHERE BilledCost IS NOT NULL AND BillingCurrency IS NOT NULL "
+           "AND ChargePeriodStart IS NOT NULL AND BillingPeriodStart IS NOT NULL")
+    )
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name) + "_" + name.encode().hex()[:16]
+
+
+def stage(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, staging: Path, *, tenant: str,
+          ingest_id: str, skip_bad_rows: bool = False, default_currency: str | None = None,
+          reject_file: Path | None = None, on_progress: Progress | None = None) -> StagedSource:
+    columns = describe(con, source)
+    header = [c for c, _ in columns]
+    sql = projection_sql(source, connector, columns, tenant=tenant, ingest_id=ingest_id,
+                         strict=not skip_bad_rows, default_currency=default_currency)
+    staging.mkdir(parents=True, exist_ok=True)
+    copy = (f"COPY ({sql}) TO {lit(str(staging))} (FORMAT parquet, PARTITION_BY (_part), COMPRESSION zstd, "
+            f"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'data_{{i}}')")
+    try:
+        _run_with_progress(con, copy, on_progress)
+    except duckdb.Error as e:
+        _explain(source, connector, header, e, default_currency)
+    staged = StagedSource(source, connector, _partitions(con, staging))
+    bad = _violations(con, staging)
+    if bad and not skip_bad_rows:
+        _explain(source, connector, header, None, default_currency)
+    if skip_bad_rows:
+        staged.rejected = _scan(source, connector, header, default_currency=default_currency)
+        if reject_file is not None and staged.rejected:
+            write_rejects(reject_file, header, staged.rejected)
+    return staged
+
+
+def _scan(source: Source, connector: Connector, header: list[str], limit: int | None = None,
+          default_currency: str | None = None) -> list[BadRow]:
+    if source.kind == "parquet":
+        return []  # typed columns: values cannot be malformed text
+    proj = connector.project(Header(header))
+    cost = _bare(proj.get("BilledCost", ""))
+    cur = _bare(proj.get("BillingCurrency", ""))
+    found = list(scan(source, connector, header, cost_col=cost, currency_col=cur, limit=limit))
+    for r in found:
+        r.currency = r.currency or (default_currency.upper() if default_currency else None)
+    return found
+
+
+def _bare(expr: str) -> str | None:
+    """The column name when a projection is a plain column reference."""
+    if expr.startswith('"') and expr.endswith('"') and expr.count('"') == 2:
+        return expr[1:-1]
+    return None
+
+
+def _explain(source: Source, connector: Connector, header: list[str], error: duckdb.Error | None,
+             default_currency: str | None) -> None:
+    found = _scan(source, connector, header, limit=1000, default_currency=default_currency)
+    if found:
+        raise BadSourceError(found[0].problem, more=len(found) - 1)
+    detail = _first_line(error) if error else "a required value is missing or a period ends before it starts"
+    raise BadSourceError(Problem(source.name, f"the file could not be converted ({detail})",
+                                 "Check the export; re-run with --skip-bad-rows to set bad rows aside.")) from None
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).strip().splitlines()[0][:300]
+
+
+def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, on_progress: Progress | None) -> None:
+    if on_progress is None:
+        con.execute(sql).fetchall()
+        return
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            try:
+                pct = con.query_progress()
+            except duckdb.Error:
+                continue
+            if pct >= 0:
+                on_progress(min(pct / 100.0, 1.0))
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    try:
+        con.execute(sql).fetchall()
+    finally:
+        done.set()
+        t.join()
+    on_progress(1.0)
+
+
+def _glob(staging: Path) -> str:
+    return lit(str(staging / "*" / "*.parquet"))
+
+
+def _partitions(con: duckdb.DuckDBPyConnection, staging: Path) -> list[StagedPartition]:
+    if not any(staging.glob("*/*.parquet")):
+        return []
+    sums = ", ".join(f"sum({c})" for c in _METRICS.values())
+    rows = con.execute(
+        f"SELECT _part, x_Provider, coalesce(BillingAccountId, ''), strftime(BillingPeriodStart, '%Y-%m'), "
+        f"BillingCurrency, count(*), {sums} FROM read_parquet({_glob(staging)}, hive_partitioning=true) "
+        f"GROUP BY ALL ORDER BY 1, 5").fetchall()
+    parts: dict[str, StagedPartition] = {}
+    for part, provider, account, period, cur, n, *totals in rows:
+        p = parts.get(part)
+        if p is None:
+            files = sorted((staging / f"_part={part}").glob("*.parquet"))
+            p = parts[part] = StagedPartition(provider, account, period, files, 0, {})
+        p.rows += n
+        p.totals[cur] = {m: float(v or 0.0) for m, v in zip(_METRICS, totals, strict=True)}
+    return sorted(parts.values(), key=lambda p: (p.provider, p.account, p.period))
+
+
+def _violations(con: duckdb.DuckDBPyConnection, staging: Path) -> int:
+    if not any(staging.glob("*/*.parquet")):
+        return 0
+    row = con.execute(
+        f"SELECT count(*) FROM read_parquet({_glob(staging)}, hive_partitioning=true) WHERE BilledCost IS NULL "
+        "OR BillingCurrency IS NULL OR ChargePeriodStart IS NULL OR BillingPeriodStart IS NULL "
+        "OR ChargePeriodEnd < ChargePeriodStart").fetchall()
+    return int(row[0][0])
+
+
+def write_rejects(path: Path, header: list[str], rejected: list[BadRow]) -> None:
+    """The rows set aside, with line, column and reason first, then the row as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["x_Line", "x_Column", "x_Reason", *header])
+        for r in rejected:
+            p = r.problem
+            w.writerow([p.line, p.column or "", f"{p.problem}" + (f" (value {p.value!r})" if p.value else ""),
+                        *r.fields])
