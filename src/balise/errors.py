@@ -15,9 +15,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from balise.i18n import Text
+from balise.i18n import messages as m
+
 
 class BaliseError(Exception):
+    """``text`` renders in the current language; ``str(error)`` too."""
+
     exit_code = 1
+
+    def __init__(self, text: Text | str) -> None:
+        self.text = text
+        super().__init__(text)
+
+    def __str__(self) -> str:
+        return str(self.text)
 
 
 class UserInputError(BaliseError):
@@ -36,18 +48,14 @@ class UnknownTenantError(UserInputError):
     def __init__(self, tenant: str, known: list[str]) -> None:
         self.tenant = tenant
         self.known = known
-        listing = ", ".join(known) if known else "none yet"
-        super().__init__(f"unknown tenant {tenant!r} (tenants in this workspace: {listing}); "
-                         f"ingest a bill with `balise ingest FILE --tenant {tenant}` to create it")
+        super().__init__(m.UNKNOWN_TENANT(tenant=tenant, known=", ".join(known) if known else m.NONE_YET()))
 
 
 class UnknownFormatError(UserInputError):
     def __init__(self, file: str, header: list[str], known: list[str]) -> None:
         self.file = file
         shown = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
-        super().__init__(
-            f"{file}: the columns ({shown}) match no known billing format; "
-            f"if it is one of {', '.join(known)}, say which with --format NAME")
+        super().__init__(m.UNKNOWN_FORMAT(file=file, columns=shown, known=", ".join(known)))
 
 
 @dataclass
@@ -55,8 +63,8 @@ class Problem:
     """One bad row or field in a source file. ``line`` is 1-based and counts the header line."""
 
     file: str
-    problem: str
-    hint: str
+    problem: Text
+    hint: Text
     line: int | None = None
     column: str | None = None
     column_number: int | None = None  # 1-based position of the column in the header
@@ -65,16 +73,16 @@ class Problem:
     def where(self) -> str:
         parts = [self.file]
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(str(m.LINE(line=self.line)))
         if self.column is not None:
-            col = f"column {self.column!r}"
             if self.column_number is not None:
-                col += f" (#{self.column_number})"
-            parts.append(col)
+                parts.append(str(m.COLUMN_N(column=self.column, n=self.column_number)))
+            else:
+                parts.append(str(m.COLUMN(column=self.column)))
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        value = f" (value {self.value!r})" if self.value is not None else ""
+        value = str(m.VALUE(value=self.value)) if self.value is not None else ""
         return f"{self.where()}: {self.problem}{value}. {self.hint}"
 
 
@@ -82,5 +90,7 @@ class BadSourceError(UserInputError):
     def __init__(self, problem: Problem, more: int = 0) -> None:
         self.problem = problem
         self.more = more
-        suffix = f" ({more} more problem{'s' if more > 1 else ''} of this kind in the file)" if more else ""
-        super().__init__(str(problem) + suffix)
+        super().__init__(problem.file)
+
+    def __str__(self) -> str:
+        return str(self.problem) + (str(m.MORE_PROBLEMS(n=self.more)) if self.more else "")

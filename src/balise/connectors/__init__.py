@@ -8,6 +8,7 @@ from __future__ import annotations
 from balise.connectors import aws, azure, focus, gcp, oci, ovhcloud, scaleway
 from balise.connectors.base import Connector, Header
 from balise.errors import UnknownFormatError, UsageError
+from balise.i18n import messages as m
 
 _MODULES = (focus, aws, azure, gcp, ovhcloud, scaleway, oci)
 
@@ -36,7 +37,7 @@ def get(name: str) -> Connector:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise UsageError(f"unknown format {name!r}; known formats: {', '.join(names())}") from None
+        raise UsageError(m.UNKNOWN_FORMAT_NAME(name=name, known=", ".join(names()))) from None
 
 
 def detect(header: list[str], file: str) -> Connector:

@@ -19,6 +19,8 @@ from balise.connectors.base import Connector, Header
 from balise.connectors.sources import Source
 from balise.connectors.values import NULL_STRINGS, py_num, py_ts
 from balise.errors import Problem
+from balise.i18n import Text
+from balise.i18n import messages as m
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -104,16 +106,12 @@ def _rows_json(source: Source) -> Iterator[tuple[int, list[str]]]:
 def _check(source: Source, plan: _Plan, header: list[str], line: int, fields: list[str]) -> BadRow | None:
     name = source.name
     if fields and fields[0] == "\0csv":
-        return BadRow(Problem(name, f"the CSV structure is broken ({fields[1]})",
-                              "An unbalanced quote or a cut line: export the file again, or fix that line.",
-                              line=line), fields[2:])
+        return BadRow(Problem(name, m.CSV_BROKEN(error=fields[1]), m.HINT_CSV_BROKEN(), line=line), fields[2:])
     if fields and fields[0] == "\0json":
-        return BadRow(Problem(name, f"the line is not valid JSON ({fields[1]})",
-                              "Export the file again, or fix that line.", line=line), [])
+        return BadRow(Problem(name, m.JSON_BROKEN(error=fields[1]), m.HINT_FIX_LINE(), line=line), [])
     if len(fields) != len(header):
-        return BadRow(Problem(name, f"the line has {len(fields)} fields where the header has {len(header)}",
-                              "A field probably holds an unquoted delimiter, or the line was cut: "
-                              "fix or remove that line.", line=line), fields)
+        return BadRow(Problem(name, m.FIELD_COUNT(n=len(fields), expected=len(header)), m.HINT_FIELD_COUNT(),
+                              line=line), fields)
     d = source.dialect
     assert d is not None
 
@@ -130,23 +128,21 @@ def _check(source: Source, plan: _Plan, header: list[str], line: int, fields: li
     if plan.currency is not None:
         currency = value(plan.currency)
 
-    def bad(i: int, problem: str, hint: str, v: str | None) -> BadRow:
+    def bad(i: int, problem: Text, hint: Text, v: str | None) -> BadRow:
         return BadRow(Problem(name, problem, hint, line=line, column=header[i], column_number=i + 1, value=v),
                       fields, cost, currency)
 
     for i, col in plan.required.items():
         if value(i) is None:
-            return bad(i, f"{col} is empty, and every row needs it",
-                       "Fill it in, or re-run with --skip-bad-rows to set such rows aside.", None)
+            return bad(i, m.REQUIRED_EMPTY(column=col), m.HINT_FILL(), None)
     for i in plan.numeric:
         v = value(i)
         if v is not None:
             try:
                 py_num(v, d)
             except ValueError:
-                sep = "a decimal comma" if d.decimal == "," else "a decimal point"
-                return bad(i, "not a number", f"Costs and quantities must be numbers written with {sep}; "
-                           "fix the value, or re-run with --skip-bad-rows.", v)
+                hint = m.HINT_NUMBER_COMMA() if d.decimal == "," else m.HINT_NUMBER_POINT()
+                return bad(i, m.NOT_A_NUMBER(), hint, v)
     parsed: dict[int, object] = {}
     for i in plan.timestamps:
         v = value(i)
@@ -154,13 +150,10 @@ def _check(source: Source, plan: _Plan, header: list[str], line: int, fields: li
             try:
                 parsed[i] = py_ts(v, d)
             except ValueError:
-                return bad(i, "not a valid date or date-time",
-                           "Write it as ISO 8601 (2026-03-01T00:00:00Z); fix the value, or re-run with "
-                           "--skip-bad-rows.", v)
+                return bad(i, m.NOT_A_DATE(), m.HINT_DATE(), v)
     if plan.period is not None:
         s, e = plan.period
         start, end = parsed.get(s), parsed.get(e)
         if start is not None and end is not None and end < start:  # type: ignore[operator]
-            return bad(e, f"the period ends before it starts ({header[s]} is {fields[s]})",
-                       "Swap or correct the two dates, or re-run with --skip-bad-rows.", fields[e])
+            return bad(e, m.PERIOD_REVERSED(start_column=header[s], start=fields[s]), m.HINT_PERIOD(), fields[e])
     return None

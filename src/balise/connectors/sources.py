@@ -18,6 +18,7 @@ from typing import Literal
 
 from balise.connectors.dialect import SAMPLE_BYTES, Dialect, sniff
 from balise.errors import BadSourceError, Problem, UsageError
+from balise.i18n import messages as m
 
 Kind = Literal["csv", "parquet", "jsonl"]
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson", ".gz", ".zip"}
@@ -44,10 +45,10 @@ def expand(paths: list[Path], workdir: Path) -> list[Source]:
     out: list[Source] = []
     for p in paths:
         if not p.exists():
-            raise UsageError(f"{p}: no such file or folder")
+            raise UsageError(m.NO_SUCH_PATH(path=str(p)))
         files = sorted(f for f in p.rglob("*") if f.is_file() and _is_data(f)) if p.is_dir() else [p]
         if p.is_dir() and not files:
-            raise UsageError(f"{p}: the folder holds no billing file (.csv, .csv.gz, .parquet, .jsonl, .zip)")
+            raise UsageError(m.EMPTY_FOLDER(path=str(p)))
         for f in files:
             out.extend(_open(f, str(f), workdir))
     return out
@@ -59,8 +60,7 @@ def _is_data(f: Path) -> bool:
 
 def _open(path: Path, name: str, workdir: Path) -> Iterator[Source]:
     if path.stat().st_size == 0:
-        raise BadSourceError(Problem(name, "the file is empty (0 bytes)",
-                                     "Export the bill again from the provider's console, then re-run the ingest."))
+        raise BadSourceError(Problem(name, m.EMPTY_FILE(), m.HINT_EXPORT_AGAIN()))
     lower = path.name.lower()
     if lower.endswith(".zip"):
         yield from _unzip(path, name, workdir)
@@ -75,8 +75,7 @@ def _open(path: Path, name: str, workdir: Path) -> Iterator[Source]:
         return
     raw = _head(path, compressed)
     if not raw.strip():
-        raise BadSourceError(Problem(name, "the file holds no data (only blank space)",
-                                     "Export the bill again; an export with no charges has at least a header."))
+        raise BadSourceError(Problem(name, m.BLANK_FILE(), m.HINT_BLANK()))
     stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     if base.endswith((".json", ".jsonl", ".ndjson")) or stripped.startswith(b"{"):
         yield Source(name, path, "jsonl", compressed, digest, path.stat().st_size)
@@ -104,15 +103,13 @@ def _check_gzip(path: Path, name: str) -> None:
     with path.open("rb") as f:
         magic = f.read(2)
     if magic != b"\x1f\x8b":
-        raise BadSourceError(Problem(name, "the file ends in .gz but is not gzip-compressed",
-                                     "Rename it without .gz, or compress it with gzip."))
+        raise BadSourceError(Problem(name, m.NOT_GZIP(), m.HINT_NOT_GZIP()))
     try:
         with gzip.open(path, "rb") as f:
             while f.read(8 * 1024 * 1024):
                 pass
     except (EOFError, gzip.BadGzipFile, OSError) as e:
-        raise BadSourceError(Problem(name, f"the compressed file is damaged or truncated ({e})",
-                                     "Download the export again; the copy was probably cut short.")) from None
+        raise BadSourceError(Problem(name, m.GZIP_DAMAGED(error=str(e)), m.HINT_DOWNLOAD_AGAIN())) from None
 
 
 def _sha256(path: Path) -> str:
@@ -136,24 +133,21 @@ def _unzip(path: Path, name: str, workdir: Path) -> Iterator[Source]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise BadSourceError(Problem(name, "the file ends in .zip but is not a readable zip archive",
-                                     "Download the export again, or unzip it yourself and ingest the files."))
+        raise BadSourceError(Problem(name, m.NOT_ZIP(), m.HINT_NOT_ZIP())) from None
     with zf:
-        members = [m for m in zf.infolist() if not m.is_dir() and _is_data(Path(m.filename))]
+        members = [x for x in zf.infolist() if not x.is_dir() and _is_data(Path(x.filename))]
         if len(members) > MAX_MEMBERS:
-            raise BadSourceError(Problem(name, f"the zip holds {len(members)} files (limit {MAX_MEMBERS})",
-                                         "Unzip it and ingest the folder."))
+            raise BadSourceError(Problem(name, m.ZIP_TOO_MANY(n=len(members), limit=MAX_MEMBERS), m.HINT_UNZIP()))
         if not members:
-            raise BadSourceError(Problem(name, "the zip holds no billing file",
-                                         "Check that you downloaded the right archive."))
+            raise BadSourceError(Problem(name, m.ZIP_EMPTY(), m.HINT_ZIP_EMPTY()))
         target = workdir / f"unzip-{_sha256(path)[:16]}"
         target.mkdir(parents=True, exist_ok=True)
         total = 0
-        for i, m in enumerate(members):
-            out = target / f"{i:05d}-{Path(m.filename).name}"
-            limit = max(m.compress_size * MAX_RATIO, 1024 * 1024)
+        for i, member in enumerate(members):
+            out = target / f"{i:05d}-{Path(member.filename).name}"
+            limit = max(member.compress_size * MAX_RATIO, 1024 * 1024)
             written = 0
-            with zf.open(m) as src, out.open("wb") as dst:
+            with zf.open(member) as src, out.open("wb") as dst:
                 while chunk := src.read(1024 * 1024):
                     written += len(chunk)
                     total += len(chunk)
@@ -161,9 +155,7 @@ def _unzip(path: Path, name: str, workdir: Path) -> Iterator[Source]:
                         dst.close()
                         shutil.rmtree(target, ignore_errors=True)
                         raise BadSourceError(Problem(
-                            f"{name}!{m.filename}",
-                            "the archive expands far beyond a real bill (compression ratio over "
-                            f"{MAX_RATIO}:1 or over {MAX_UNZIPPED_BYTES // 1024**3} GiB): refused as a zip bomb",
-                            "If it is a genuine export, unzip it yourself and ingest the extracted files."))
+                            f"{name}!{member.filename}",
+                            m.ZIP_BOMB(ratio=MAX_RATIO, gib=MAX_UNZIPPED_BYTES // 1024**3), m.HINT_ZIP_BOMB()))
                     dst.write(chunk)
-            yield from _open(out, f"{name}!{m.filename}", workdir)
+            yield from _open(out, f"{name}!{member.filename}", workdir)

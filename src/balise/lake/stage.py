@@ -22,6 +22,7 @@ from balise.connectors.sources import Source
 from balise.connectors.values import NULL_STRINGS, sql_num, sql_ts
 from balise.domain.focus import COLUMNS, PROVIDER_KEYS, duckdb_type
 from balise.errors import BadSourceError, Problem
+from balise.i18n import messages as m
 
 Totals = dict[str, dict[str, float]]  # currency -> {"billed": x, "effective": y, "list": z, "contracted": w}
 Progress = Callable[[float], None]
@@ -70,9 +71,9 @@ def merge_totals(parts: object) -> Totals:
     out: Totals = {}
     for t in parts:  # type: ignore[attr-defined]
         for cur, metrics in t.items():
-            acc = out.setdefault(cur, {m: 0.0 for m in _METRICS})
-            for m, v in metrics.items():
-                acc[m] = acc.get(m, 0.0) + (v or 0.0)
+            acc = out.setdefault(cur, dict.fromkeys(_METRICS, 0.0))
+            for metric, v in metrics.items():
+                acc[metric] = acc.get(metric, 0.0) + (v or 0.0)
     return out
 
 
@@ -116,8 +117,8 @@ def describe(con: duckdb.DuckDBPyConnection, source: Source) -> list[tuple[str, 
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {read_sql(source)}").fetchall()
     except duckdb.Error as e:
-        raise BadSourceError(Problem(source.name, f"the file cannot be read ({_first_line(e)})",
-                                     "Check that it is a complete billing export.")) from None
+        raise BadSourceError(Problem(source.name, m.UNREADABLE(error=_first_line(e)),
+                                     m.HINT_COMPLETE_EXPORT())) from None
     return [(r[0], r[1]) for r in rows]
 
 
@@ -139,9 +140,8 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
     missing = [c for c in connector.required_columns if c not in header]
     if missing:
         raise BadSourceError(Problem(
-            source.name, f"the column {missing[0]!r} is missing, and the {connector.name} format needs it",
-            f"Export the bill again with all columns (found: {', '.join(header.names[:12])}…)."
-            + (" " + connector.extra_hint if connector.extra_hint else ""), line=1, column=missing[0]))
+            source.name, m.MISSING_COLUMN(column=missing[0], format=connector.name),
+            m.HINT_MISSING_COLUMN(found=", ".join(header.names[:12])), line=1, column=missing[0]))
     replace = []
     for real in connector.present(header, connector.numeric):
         if types[real] == "VARCHAR":
@@ -158,9 +158,7 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
     proj = connector.project(header)
     if proj.get("BillingCurrency", "NULL") == "NULL":
         if not default_currency:
-            raise BadSourceError(Problem(source.name, "the file has no billing-currency column",
-                                         "Say which currency it is billed in with --currency (e.g. --currency EUR).",
-                                         line=1))
+            raise BadSourceError(Problem(source.name, m.NO_CURRENCY(), m.HINT_CURRENCY(), line=1))
         proj["BillingCurrency"] = lit(default_currency.upper())
     elif default_currency:
         proj["BillingCurrency"] = f"coalesce({proj['BillingCurrency']}, {lit(default_currency.upper())})"
@@ -250,9 +248,8 @@ def _explain(source: Source, connector: Connector, header: list[str], error: duc
     found = _scan(source, connector, header, limit=1000, default_currency=default_currency)
     if found:
         raise BadSourceError(found[0].problem, more=len(found) - 1)
-    detail = _first_line(error) if error else "a required value is missing or a period ends before it starts"
-    raise BadSourceError(Problem(source.name, f"the file could not be converted ({detail})",
-                                 "Check the export; re-run with --skip-bad-rows to set bad rows aside.")) from None
+    detail = _first_line(error) if error else m.MISSING_OR_REVERSED()
+    raise BadSourceError(Problem(source.name, m.CONVERSION_FAILED(error=detail), m.HINT_SKIP())) from None
 
 
 def _first_line(e: BaseException) -> str:
@@ -303,7 +300,7 @@ def _partitions(con: duckdb.DuckDBPyConnection, staging: Path) -> list[StagedPar
             files = sorted((staging / f"_part={part}").glob("*.parquet"))
             p = parts[part] = StagedPartition(provider, account, period, files, 0, {})
         p.rows += n
-        p.totals[cur] = {m: float(v or 0.0) for m, v in zip(_METRICS, totals, strict=True)}
+        p.totals[cur] = {k: float(v or 0.0) for k, v in zip(_METRICS, totals, strict=True)}
     return sorted(parts.values(), key=lambda p: (p.provider, p.account, p.period))
 
 
@@ -325,5 +322,5 @@ def write_rejects(path: Path, header: list[str], rejected: list[BadRow]) -> None
         w.writerow(["x_Line", "x_Column", "x_Reason", *header])
         for r in rejected:
             p = r.problem
-            w.writerow([p.line, p.column or "", f"{p.problem}" + (f" (value {p.value!r})" if p.value else ""),
+            w.writerow([p.line, p.column or "", f"{p.problem}" + (str(m.VALUE(value=p.value)) if p.value else ""),
                         *r.fields])

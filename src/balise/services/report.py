@@ -1,0 +1,89 @@
+"""The cockpit summary of one month: spend and its change, where it goes, how much is untagged.
+
+Only sections with real figures are produced; later capabilities (KPIs, findings, carbon, sovereignty) add
+their own sections here when they have data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+
+from balise import engine
+from balise.errors import UsageError
+from balise.i18n import messages as m
+from balise.reference.fx import Rate, Rates, ecb
+from balise.services.costs import _shift, check_month, costs, table
+from balise.services.workspace import Workspace
+
+
+@dataclass
+class Share:
+    key: str
+    cost: float
+    share: float  # of the month's total, 0..1
+
+
+@dataclass
+class Report:
+    tenant: str
+    month: str
+    currency: str
+    total: float
+    previous_month: str
+    previous_total: float | None
+    change: float | None  # relative, e.g. 0.12 for +12 %
+    top_services: list[Share]
+    top_providers: list[Share]
+    top_regions: list[Share]
+    untagged_cost: float
+    untagged_share: float
+    rows: int
+    rates: list[Rate] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+def latest_month(ws: Workspace, tenant: str, con: engine.Backend) -> str | None:
+    t = table(ws, con, tenant, None, None)
+    value = t.ChargePeriodStart.max().execute()
+    return None if value is None else f"{value.year:04d}-{value.month:02d}"
+
+
+def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates | None = None,
+           top: int = 5) -> Report:
+    ws.tenant(tenant)
+    check_month(month)
+    con = engine.connect()
+    month = month or latest_month(ws, tenant, con)
+    if month is None:
+        raise UsageError(m.NO_DATA(tenant=tenant))
+    rates = rates or ecb()
+    prev = _shift(month, -1)
+
+    def by(dim: str, mon: str) -> list[Share]:
+        lines = costs(ws, tenant, dim, currency="EUR", start=mon, end=mon, rates=rates, con=con)
+        total = sum(x.cost for x in lines)
+        return [Share(x.key or "—", x.cost, x.cost / total if total else 0.0) for x in lines]
+
+    services = by("service", month)
+    total = sum(s.cost for s in services)
+    prev_lines = costs(ws, tenant, "provider", currency="EUR", start=prev, end=prev, rates=rates, con=con)
+    prev_total = sum(x.cost for x in prev_lines) if prev_lines else None
+    month_lines = costs(ws, tenant, "provider", currency="EUR", start=month, end=month, rates=rates, con=con)
+    used: list[Rate] = []
+    for line in month_lines:
+        used.extend(r for r in line.rates if r not in used)
+
+    t = table(ws, con, tenant, month, month)
+    agg = t.group_by(engine.untagged(t).name("untagged"), t.BillingCurrency.name("currency")).aggregate(
+        cost=t.BilledCost.fill_null(0).sum(), rows=ibis._.count()).to_pyarrow().to_pylist()
+    untagged = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg if r["untagged"])
+    rows = sum(int(r["rows"]) for r in agg)
+    change = (total - prev_total) / prev_total if prev_total else None
+    return Report(
+        tenant=tenant, month=month, currency="EUR", total=total, previous_month=prev, previous_total=prev_total,
+        change=change, top_services=services[:top], top_providers=by("provider", month)[:top],
+        top_regions=by("region", month)[:top], untagged_cost=untagged,
+        untagged_share=untagged / total if total else 0.0, rows=rows, rates=used,
+        sections=["spend", "breakdown", "tagging"])
