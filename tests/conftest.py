@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -12,6 +12,7 @@ import pytest
 from balise import connectors
 from balise.connectors.sources import expand
 from balise.lake.stage import StagedSource, connect, describe, stage
+from balise.services.workspace import Workspace, open_workspace
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -50,3 +51,50 @@ def convert(tmp_path: Path) -> Callable[..., Converted]:
         return staged, rel
 
     return run
+
+
+# --- workspaces on both state databases -------------------------------------------------------------------
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("BALISE_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("BALISE_TEST_DATABASE_URL is not set on CI: `make test` starts a real PostgreSQL "
+                        "with scripts/test-postgres.sh; the PostgreSQL tests must not be skipped there")
+        pytest.skip("no PostgreSQL server for tests (install postgresql, then `make test` starts one)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty state database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state.db'}"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    from balise.state.db import normalise_url
+
+    base = _postgres_url()
+    assert base is not None
+    name = f"balise_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def ws(tmp_path: Path, database_url: str) -> Iterator[Workspace]:
+    w = open_workspace(tmp_path / "ws", database_url)
+    try:
+        yield w
+    finally:
+        w.close()

@@ -31,7 +31,7 @@ _CURRENCY = ("currencyCode", "totalPrice.currencyCode", "currency", "Devise")
 _SERVICES: tuple[tuple[str, str, str], ...] = (
     (r"database|base de donn|postgres|mysql|mongodb|redis|valkey|kafka|opensearch|clickhouse|\bdb[0-9]?-",
      "Managed Databases", "Databases"),
-    (r"\bai (notebook|training|deploy|endpoint)|machine learning|apprentissage", "AI & Machine Learning",
+    (r"\bai[- ](notebooks?|training|deploy|endpoints?)|machine learning|apprentissage", "AI & Machine Learning",
      "AI and Machine Learning"),
     (r"load ?balancer|loadbalancer|répartiteur de charge|octavia", "Load Balancer", "Networking"),
     (r"\bip\b|\bips\b|floatingip|publicip|failover|adresse ip|ipv4", "IP", "Networking"),

@@ -1,6 +1,6 @@
 """The lake's folders: where staged and live Parquet files go, and the lock that serialises swaps.
 
-    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<account-hash>-<ingest>-<n>.parquet   live (if the state DB says so)
+    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<account-hash>-<ingest>s<source>-<n>.parquet   live (if the state DB says so)
     <lake>/_staging/<ingest>/                                                         being written
 
 A file is live only when the state database lists it; files are never rewritten in place. A crash leaves at
@@ -32,7 +32,7 @@ class Lake:
     def absolute(self, relative: str) -> Path:
         return self.root / relative
 
-    def place(self, tenant: str, provider: str, account: str, period: str, ingest_id: str,
+    def place(self, tenant: str, provider: str, account: str, period: str, batch: str,
               files: list[Path]) -> list[str]:
         """Move staged files to their partition folder; returns their lake-relative paths."""
         folder = Path(f"tenant={tenant}") / f"provider={provider}" / f"period={period}"
@@ -40,7 +40,7 @@ class Lake:
         acct = hashlib.sha256(account.encode()).hexdigest()[:12]
         out = []
         for i, f in enumerate(files):
-            rel = folder / f"{acct}-{ingest_id}-{i}.parquet"
+            rel = folder / f"{acct}-{batch}-{i}.parquet"
             os.replace(f, self.root / rel)
             out.append(str(rel))
         _fsync_dir(self.root / folder)

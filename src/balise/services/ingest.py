@@ -111,7 +111,7 @@ def _commit(ws: Workspace, tenant: str, ingest_id: str, started: object,
                 s.delete(f)
             s.add(Ingest(id=ingest_id, tenant_id=t.id, started_at=started, finished_at=now()))
             summaries = []
-            for st, reject in staged:
+            for n, (st, reject) in enumerate(staged):
                 row = SourceRow(tenant_id=t.id, ingest_id=ingest_id, file_name=st.source.name,
                                 sha256=st.source.sha256, size_bytes=st.source.size, format=st.connector.name,
                                 rows=st.rows, rows_rejected=len(st.rejected), rejected_cost=st.rejected_cost,
@@ -119,7 +119,7 @@ def _commit(ws: Workspace, tenant: str, ingest_id: str, started: object,
                 s.add(row)
                 s.flush()
                 for p in st.partitions:
-                    rels = ws.lake.place(tenant, p.provider, p.account, p.period, ingest_id, p.files)
+                    rels = ws.lake.place(tenant, p.provider, p.account, p.period, f"{ingest_id}s{n}", p.files)
                     placed.extend(rels)
                     for rel in rels:
                         s.add(LakeFile(tenant_id=t.id, source_id=row.id, provider=p.provider,

@@ -75,9 +75,12 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
     for line in month_lines:
         used.extend(r for r in line.rates if r not in used)
 
+    # Untagged share: of the month's charges (positive costs; credits and refunds carry no tags to fix).
     t = table(ws, con, tenant, month, month)
+    charge = ibis.greatest(t.BilledCost.fill_null(0), 0)
     agg = t.group_by(engine.untagged(t).name("untagged"), t.BillingCurrency.name("currency")).aggregate(
-        cost=t.BilledCost.fill_null(0).sum(), rows=ibis._.count()).to_pyarrow().to_pylist()
+        cost=charge.sum(), rows=ibis._.count()).to_pyarrow().to_pylist()
+    charges = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg)
     untagged = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg if r["untagged"])
     rows = sum(int(r["rows"]) for r in agg)
     change = (total - prev_total) / prev_total if prev_total else None
@@ -85,5 +88,5 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
         tenant=tenant, month=month, currency="EUR", total=total, previous_month=prev, previous_total=prev_total,
         change=change, top_services=services[:top], top_providers=by("provider", month)[:top],
         top_regions=by("region", month)[:top], untagged_cost=untagged,
-        untagged_share=untagged / total if total else 0.0, rows=rows, rates=used,
+        untagged_share=untagged / charges if charges else 0.0, rows=rows, rates=used,
         sections=["spend", "breakdown", "tagging"])
