@@ -37,8 +37,8 @@ def _cases(shared_data: Path, tmp: Path) -> dict[str, tuple[Path, list[str], tup
     cases["unknown format"] = (tmp / "unknown.csv", ["unknown.csv", "match no known billing format", "--format"], ())
 
     i = header.index('"BilledCost"')
-    (tmp / "nocost.csv").write_text("\n".join(",".join(c for j, c in enumerate(l.split(",")) if j != i)
-                                              for l in lines[:20] if l.count(",") == len(header) - 1) + "\n")
+    (tmp / "nocost.csv").write_text("\n".join(",".join(c for j, c in enumerate(row.split(",")) if j != i)
+                                              for row in lines[:20] if row.count(",") == len(header) - 1) + "\n")
     cases["missing column"] = (tmp / "nocost.csv", ["nocost.csv", "'BilledCost' is missing"], ("--format", "focus"))
 
     bad = list(lines)

@@ -106,8 +106,9 @@ def costs(
     end: Annotated[str | None, typer.Option("--to", help=h(m.HELP_TO))] = None,
     fmt: Fmt = Output.table,
 ) -> None:
-    from balise.services.costs import METRICS, costs as run
     from balise.errors import UsageError
+    from balise.services.costs import METRICS
+    from balise.services.costs import costs as run
 
     if metric not in METRICS:
         raise UsageError(m.BAD_BY(by=metric, known=", ".join(METRICS)))
@@ -118,7 +119,8 @@ def costs(
         render.as_json([{"key": x.key, "cost": round(x.cost, 2), "currency": x.currency, "rows": x.rows,
                          **({"rates": [_rate_json(r) for r in x.rates]} if not native else {})} for x in lines])
     elif fmt == Output.csv:
-        render.as_csv(["key", "cost", "currency", "rows"], [[x.key, f"{x.cost:.2f}", x.currency, x.rows] for x in lines])
+        render.as_csv(["key", "cost", "currency", "rows"],
+                      [[x.key, f"{x.cost:.2f}", x.currency, x.rows] for x in lines])
     else:
         period = f"{start or '…'} → {end or '…'}" if start or end else str(m.ALL_PERIODS())
         rows = [[x.key or "—", money(x.cost, x.currency), x.currency, number(x.rows)] for x in lines]

@@ -74,20 +74,21 @@ Internet of Things: iot hub|iot central|azure digital twins|event grid on iot
 """
 
 
-def _categories() -> dict[str, str]:
+def categories(spec: str) -> dict[str, str]:
+    """``Category: name|name|…`` lines (a line starting with two spaces continues the previous one) as a
+    dict name -> category. Shared with the GCP connector."""
     out: dict[str, str] = {}
-    for block in _SERVICE_CATEGORIES.strip().split("\n") if False else [_SERVICE_CATEGORIES]:
-        text = block.replace("\n  ", "")
-        for line in text.strip().splitlines():
-            category, _, names = line.partition(":")
-            out.update(dict.fromkeys((n.strip() for n in names.split("|") if n.strip()), category))
+    for line in spec.strip().replace("\n  ", "").splitlines():
+        category, _, names = line.partition(":")
+        out.update(dict.fromkeys((n.strip() for n in names.split("|") if n.strip()), category.strip()))
     return out
 
 
-SERVICE_CATEGORIES = _categories()
+SERVICE_CATEGORIES = categories(_SERVICE_CATEGORIES)
 
 
-def _cases(expr: str, mapping: dict[str, str], default: str) -> str:
+def case_map(expr: str, mapping: dict[str, str], default: str) -> str:
+    """SQL CASE mapping the values of ``expr`` through ``mapping`` (else the SQL ``default``)."""
     whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in mapping.items())
     return f"CASE {expr} {whens} ELSE {default} END"
 
@@ -193,7 +194,7 @@ def _projection(flavor: str) -> Callable[[Header], Projection]:
             "InvoiceIssuerName": f"coalesce(nullif({c('PartnerName')}, ''), 'Microsoft')",
             "ServiceName": (f"coalesce(nullif({c('MeterCategory')}, ''), nullif({c('ConsumedService')}, ''), "
                             f"{c('ProductName')})"),
-            "ServiceCategory": _cases(f"lower(trim({c('MeterCategory')}))", SERVICE_CATEGORIES, "'Other'"),
+            "ServiceCategory": case_map(f"lower(trim({c('MeterCategory')}))", SERVICE_CATEGORIES, "'Other'"),
             "RegionId": f"nullif(lower(replace({region}, ' ', '')), '')",
             "RegionName": f"coalesce(nullif({col(h, 'region_name')}, ''), {region})",
             "ResourceId": f"nullif({rid}, '')",

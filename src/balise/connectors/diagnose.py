@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from balise.connectors.base import Connector, Header
 from balise.connectors.sources import Source
@@ -76,10 +77,14 @@ def scan(source: Source, connector: Connector, header: list[str], *, cost_col: s
                 return
 
 
+def _open_binary(source: Source) -> BinaryIO:
+    return gzip.open(source.path, "rb") if source.compressed else source.path.open("rb")  # type: ignore[return-value]
+
+
 def _rows_csv(source: Source) -> Iterator[tuple[int, list[str]]]:
     assert source.dialect is not None
-    raw = gzip.open(source.path, "rb") if source.compressed else source.path.open("rb")
-    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+    with _open_binary(source) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace",
+                                                       newline="") as text:
         reader = csv.reader(text, delimiter=source.dialect.delimiter, strict=True)
         try:
             next(reader)  # header
@@ -93,8 +98,7 @@ def _rows_csv(source: Source) -> Iterator[tuple[int, list[str]]]:
 
 
 def _rows_json(source: Source) -> Iterator[tuple[int, list[str]]]:
-    raw = gzip.open(source.path, "rb") if source.compressed else source.path.open("rb")
-    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace") as text:
+    with _open_binary(source) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace") as text:
         for i, line in enumerate(text, start=1):
             if line.strip():
                 try:

@@ -135,7 +135,7 @@ def _templates() -> pa.Table:
             "cd_type": cd.type if cd else None, "cd_cat": cd.category if cd else None,
             "cd_rate": cd.rate if cd else None,
             "cd_unit": (prov.currency if cd.category == "Spend" else "Hours") if cd else None,
-            "desc": it.desc or f"{it.sku} {kind.meter.lower()} ({it.region or 'global'})",
+            "descr": it.desc or f"{it.sku} {kind.meter.lower()} ({it.region or 'global'})",
         })
     return pa.Table.from_pylist(rows)
 
@@ -182,7 +182,7 @@ FROM (SELECT i AS d, DATE '{start}' + CAST(i AS INTEGER) AS day FROM range({days
 _RES_LISTS = ("sub_id", "sub_name", "service", "category", "subcategory", "rtype", "resource_id",
               "resource_name", "sku_id", "sku_price_id", "meter", "region_id", "region_name", "az", "cunit",
               "punit", "pqf", "lp", "cp", "base", "pattern", "tags", "cd_id", "cd_name", "cd_type", "cd_cat",
-              "cd_rate", "cd_unit", "desc", "nk")
+              "cd_rate", "cd_unit", "descr", "nk")
 _CAL_LISTS = ("ts", "ts_next", "bps", "bpe", "mi", "wk", "anom", "brk", "g", "gs")
 
 
@@ -198,7 +198,7 @@ def _usage_sql(n: int, k: int, start_d: int, seed: int) -> str:
     """SELECT of one provider's usage rows: row i -> (day d, resource r), resource-major within a day."""
     a = start_d * (k - 1) if start_d else 0
     km1 = max(k - 1, 1)
-    q = """CASE pat
+    q = """CASE pattern
         WHEN 'flat' THEN base
         WHEN 'ri' THEN CASE WHEN brk THEN base / 3 ELSE base END
         WHEN 'office' THEN (CASE WHEN wk THEN 1 ELSE 10 + floor(3 * u) END) * base / 24
@@ -247,7 +247,7 @@ def _focus_exprs(provider: str) -> dict[str, str]:
         "AvailabilityZone": _r("az"), "BilledCost": "bc", "BillingAccountId": _lit(p.account_id),
         "BillingAccountName": _lit(p.account_name), "BillingCurrency": _lit(p.currency),
         "BillingPeriodEnd": _c("bpe"), "BillingPeriodStart": _c("bps"), "ChargeCategory": "'Usage'",
-        "ChargeDescription": _r("desc"), "ChargeFrequency": "'Usage-Based'", "ChargePeriodEnd": _c("ts_next"),
+        "ChargeDescription": _r("descr"), "ChargeFrequency": "'Usage-Based'", "ChargePeriodEnd": _c("ts_next"),
         "ChargePeriodStart": _c("ts"), "CommitmentDiscountCategory": _r("cd_cat"),
         "CommitmentDiscountId": _r("cd_id"), "CommitmentDiscountName": _r("cd_name"),
         "CommitmentDiscountStatus": f"CASE WHEN {cov} THEN 'Used' END", "CommitmentDiscountType": _r("cd_type"),

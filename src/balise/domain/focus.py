@@ -24,13 +24,15 @@ class FocusColumn:
     mandatory: bool = False  # a source must give a value for every row (see connectors.base)
 
 
+_KINDS: dict[str, ColumnType] = {"s": "string", "d": "decimal", "t": "datetime", "j": "json"}
+
+
 def _cols(since: str, spec: str) -> list[FocusColumn]:
     out = []
     for line in spec.split():
         name, _, kind = line.partition(":")
         mandatory = kind.endswith("!")
-        out.append(FocusColumn(name, {"s": "string", "d": "decimal", "t": "datetime", "j": "json"}[kind[0]],
-                               since, mandatory))
+        out.append(FocusColumn(name, _KINDS[kind[0]], since, mandatory))
     return out
 
 

@@ -149,9 +149,7 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
     for real in connector.present(header, connector.timestamps):
         if types[real] == "VARCHAR":
             replace.append(f"{sql_ts(q(real), d, strict)} AS {q(real)}")
-        elif types[real].startswith("TIMESTAMP WITH"):
-            replace.append(f"CAST({q(real)} AS TIMESTAMP) AS {q(real)}")
-        elif types[real] == "DATE":
+        elif types[real].startswith("TIMESTAMP WITH") or types[real] == "DATE":
             replace.append(f"CAST({q(real)} AS TIMESTAMP) AS {q(real)}")
     typed = f"SELECT * REPLACE ({', '.join(replace)}) FROM raw" if replace else "SELECT * FROM raw"
 
@@ -175,7 +173,8 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
         valid = " AND ".join(conds)
     raw_keep = ""
     if not strict:  # keep the raw text of parsed columns to tell a failed parse from an empty field
-        keep = [f"{q(r)} AS raw_{_safe(r)}" for r in connector.present(header, connector.numeric + connector.timestamps)]
+        parsed = connector.present(header, connector.numeric + connector.timestamps)
+        keep = [f"{q(r)} AS raw_{_safe(r)}" for r in parsed]
         raw_keep = (", " + ", ".join(keep)) if keep else ""
         typed = typed.replace(" FROM raw", f"{raw_keep} FROM raw")
     provider = _provider_sql(connector, q("ProviderName"))

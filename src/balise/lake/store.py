@@ -1,7 +1,9 @@
 """The lake's folders: where staged and live Parquet files go, and the lock that serialises swaps.
 
-    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<account-hash>-<ingest>s<source>-<n>.parquet   live (if the state DB says so)
-    <lake>/_staging/<ingest>/                                                         being written
+    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<account-hash>-<ingest>s<source>-<n>.parquet
+        live, if the state database lists it
+    <lake>/_staging/<ingest>/
+        being written
 
 A file is live only when the state database lists it; files are never rewritten in place. A crash leaves at
 worst unlisted files behind, which ``collect_garbage`` removes.
