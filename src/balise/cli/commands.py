@@ -137,7 +137,7 @@ def costs(
 
 def _rate_json(r: Any) -> dict[str, Any]:
     return {"currency": r.currency, "month": r.month, "per_eur": round(r.per_eur, 6), "fixings": r.fixings,
-            "basis_month": r.basis_month, "source": r.source}
+            "basis_month": r.basis_month, "source": r.source.render("en")}
 
 
 @app.command(help=h(m.HELP_REPORT))

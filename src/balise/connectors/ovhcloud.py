@@ -190,8 +190,8 @@ def _details_project(h: Header) -> Projection:
         "ChargeDescription": desc,
         "ChargeFrequency": (f"CASE WHEN ({category}) = 'Credit' OR regexp_matches({low}, "
                             "'installation|setup|frais de|\\bfee\\b') THEN 'One-Time' "
-                            f"WHEN regexp_matches({low}, 'hourly|horaire|consommation|consumption|\\busage\\b|\\bheures?\\b"
-                            "|\\bhours?\\b|bande passante|bandwidth|trafic|traffic') THEN 'Usage-Based' "
+                            f"WHEN regexp_matches({low}, 'hourly|horaire|consommation|consumption|\\busage\\b"
+                            "|\\bheures?\\b|\\bhours?\\b|bande passante|bandwidth|trafic|traffic') THEN 'Usage-Based' "
                             "ELSE 'Recurring' END"),
         "ChargePeriodStart": start,
         "ChargePeriodEnd": _exclusive_end(end),

@@ -114,7 +114,8 @@ def _project(h: Header) -> Projection:
         "EffectiveCost": billed,
         "ListCost": f"CASE WHEN ({category}) = 'Credit' THEN 0 ELSE {billed} END",
         "ContractedCost": f"CASE WHEN ({category}) = 'Credit' THEN 0 ELSE {billed} END",
-        "BillingCurrency": lit("EUR") if currency == "NULL" else f"coalesce(nullif(upper(trim({currency})), ''), 'EUR')",
+        "BillingCurrency": (lit("EUR") if currency == "NULL"
+                            else f"coalesce(nullif(upper(trim({currency})), ''), 'EUR')"),
         "ChargeCategory": category,
         "ChargeDescription": f"concat_ws(' — ', {product}, {resource})",
         "ChargeFrequency": (f"CASE WHEN ({category}) = 'Tax' THEN NULL WHEN ({category}) = 'Credit' THEN 'One-Time' "

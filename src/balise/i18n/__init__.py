@@ -85,4 +85,5 @@ def percent(value: float, lang: Lang | None = None, digits: int = 1) -> str:
     from babel.numbers import format_percent
 
     lang = lang or _current.get()
-    return format_percent(value, format="#,##0." + "0" * digits + " %", locale=_LOCALES[lang])
+    sign = "\u00a0%" if lang == "fr" else "%"
+    return format_percent(value, format="#,##0." + "0" * digits + sign, locale=_LOCALES[lang])

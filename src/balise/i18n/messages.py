@@ -223,3 +223,12 @@ HELP_DEMO = Msg("Generate and ingest the demo company (tenant demo), then print 
 HELP_ROWS = Msg("Scale the demo to this many rows (for benchmarks).", "Porter la démo à ce nombre de lignes (pour les mesures).")
 HELP_TENANTS = Msg("List the tenants of the workspace.", "Lister les clients de l'espace de travail.")
 HELP_FORMATS = Msg("List the billing formats Balise reads.", "Lister les formats de facturation que Balise sait lire.")
+
+# --- exchange rates ----------------------------------------------------------------------------------------
+RATE_ECB = Msg("ECB reference rates to {last}, monthly average", "taux de référence BCE jusqu'au {last}, moyenne mensuelle")
+RATE_FILE = Msg("rates file {name}", "fichier de taux {name}")
+RATE_IDENTITY = Msg("no conversion", "sans conversion")
+RATE_DESC = Msg("1 EUR = {rate} {currency} ({source}, {month})", "1 EUR = {rate} {currency} ({source}, {month})")
+RATE_DESC_LAG = Msg("1 EUR = {rate} {currency} ({source}, for {month}: latest available {basis})",
+                    "1 EUR = {rate} {currency} ({source}, pour {month} : dernier disponible {basis})")
+DEMO_BAD_ARGS = Msg("cannot generate the demo company: {error}", "impossible de générer l'entreprise de démonstration : {error}")

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from balise.errors import BadSourceError, Problem, UsageError
+from balise.i18n import Text
 from balise.i18n import messages as m
 
 
@@ -27,16 +28,19 @@ class Rate:
     month: str  # YYYY-MM the rate applies to
     per_eur: float  # units of currency for 1 EUR
     fixings: int  # daily rates averaged
-    source: str  # "ECB reference rates, monthly average" or the user's file
+    source: Text  # "ECB reference rates to …, monthly average" or the user's file
     basis_month: str  # the month the rate was taken from (differs when the month has no fixing yet)
 
     def describe(self) -> str:
-        lag = "" if self.basis_month == self.month else f", latest available: {self.basis_month}"
-        return f"1 EUR = {self.per_eur:.4f} {self.currency} ({self.source}, {self.basis_month}{lag})"
+        if self.basis_month == self.month:
+            return str(m.RATE_DESC(rate=f"{self.per_eur:.4f}", currency=self.currency, source=self.source,
+                                   month=self.month))
+        return str(m.RATE_DESC_LAG(rate=f"{self.per_eur:.4f}", currency=self.currency, source=self.source,
+                                   month=self.month, basis=self.basis_month))
 
 
 class Rates:
-    def __init__(self, monthly: dict[tuple[str, str], tuple[float, int]], source: str) -> None:
+    def __init__(self, monthly: dict[tuple[str, str], tuple[float, int]], source: Text) -> None:
         self._monthly = monthly
         self.source = source
         self._months: dict[str, list[str]] = {}
@@ -46,7 +50,7 @@ class Rates:
     def rate(self, currency: str, month: str) -> Rate:
         cur = currency.upper()
         if cur == "EUR":
-            return Rate("EUR", month, 1.0, 0, "identity", month)
+            return Rate("EUR", month, 1.0, 0, m.RATE_IDENTITY(), month)
         months = self._months.get(cur)
         if not months:
             raise UsageError(m.NO_RATE(currency=cur, source=self.source))
@@ -85,7 +89,7 @@ def ecb() -> Rates:
             if cur and val and val != "N/A":
                 rows.append((date, cur, float(val)))
     last = max(r[0] for r in rows)
-    return Rates(_aggregate(rows), f"ECB reference rates to {last}, monthly average")
+    return Rates(_aggregate(rows), m.RATE_ECB(last=last))
 
 
 def from_file(path: Path) -> Rates:
@@ -106,4 +110,4 @@ def from_file(path: Path) -> Rates:
                 raise BadSourceError(Problem(str(path), m.RATE_NOT_POSITIVE(), m.HINT_RATE(),
                                              line=reader.line_num, column="rate", value=r["rate"])) from None
             rows.append((r["date"], r["currency"].upper(), rate))
-    return Rates(_aggregate(rows), f"rates file {path.name}")
+    return Rates(_aggregate(rows), m.RATE_FILE(name=path.name))

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 from balise.demo.generator import generate
+from balise.errors import UsageError
+from balise.i18n import messages as m
 from balise.services.ingest import IngestResult, OnSource, ingest
 from balise.services.workspace import Workspace
 
@@ -17,7 +19,10 @@ def load_demo(ws: Workspace, rows: int | None = None, *, seed: int = 42, on_sour
               memory_limit: str = "1GB") -> IngestResult:
     work = Path(tempfile.mkdtemp(prefix="demo-", dir=ws.tmp))
     try:
-        files = generate(work, rows, seed=seed)
+        try:
+            files = generate(work, rows, seed=seed)
+        except ValueError as e:  # the generator's own argument checks (e.g. too few rows for the scenarios)
+            raise UsageError(m.DEMO_BAD_ARGS(error=str(e))) from None
         return ingest(ws, files, DEMO_TENANT, on_source=on_source, memory_limit=memory_limit)
     finally:
         shutil.rmtree(work, ignore_errors=True)
