@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -171,3 +172,15 @@ def test_without_currency_column_the_bill_is_in_euros(convert, tmp_path: Path) -
     staged, _ = convert(path)
     assert set(staged.totals) == {"EUR"}
     assert cents(staged.totals["EUR"]["billed"]) == sum((money(r) for r in rows), Decimal(0))
+
+
+@pytest.mark.parametrize("period", ["2025-04", "2025-04-01", "04/2025", "01/04/2025"])
+def test_billing_period_forms(convert, tmp_path: Path, period: str) -> None:
+    lines = APRIL.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "period.csv"
+    path.write_text("\n".join([lines[0]] + [period + line[len("2025-04"):] for line in lines[1:]]) + "\n",
+                    encoding="utf-8")
+    staged, rel = convert(path)
+    assert staged.periods == ["2025-04"]
+    assert rel.aggregate("min(ChargePeriodStart), max(ChargePeriodEnd)").fetchall()[0] == (
+        datetime(2025, 4, 1), datetime(2025, 5, 1))

@@ -288,8 +288,9 @@ def _connector(snake: bool) -> Connector:
         verified="documentation" if snake else "real export",
         reference=dictionary + "; amortisation as in AWS Well-Architected Labs, CUR query library, "
                   "'Amortized cost by charge type' (https://wellarchitectedlabs.com/cost/300_labs/300_cur_queries/)",
-        cost_columns={"BilledCost": cost, "ListCost": list_cost, "ContractedCost": cost,
-                      "EffectiveCost": "amortised by line item type (docs/formats/aws.md)"},
+        cost_columns={"BilledCost": cost, "ListCost": list_cost,
+                      "EffectiveCost": "amortised by line item type (docs/formats/aws.md)",
+                      "ContractedCost": f"{cost}, before commitment discounts (docs/formats/aws.md)"},
     )
 
 

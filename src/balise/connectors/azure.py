@@ -108,7 +108,7 @@ def _tags(column: str) -> str:
     """Azure ``Tags`` is a JSON object, sometimes written without its outer braces; unreadable text is NULL."""
     raw = f"trim(CAST({column} AS VARCHAR))"
     obj = f"(CASE WHEN {raw} = '' THEN NULL WHEN left({raw}, 1) = '{{' THEN {raw} ELSE '{{' || {raw} || '}}' END)"
-    entries = (f"(CASE WHEN json_valid({obj}) AND json_type(CAST({obj} AS JSON)) = 'OBJECT' "
+    entries = (f"(CASE WHEN json_type(TRY_CAST({obj} AS JSON)) = 'OBJECT' "
                f"THEN map_entries(json_transform({obj}, '\"MAP(VARCHAR, VARCHAR)\"')) END)")
     return kv_tags(entries)
 

@@ -97,9 +97,9 @@ def tags_expr(pairs: Sequence[tuple[str, str]]) -> str:
     if not pairs:
         return "NULL"
     items = ", ".join(f"{{'k': {lit(k)}, 'v': CAST({v} AS VARCHAR)}}" for k, v in pairs)
-    entries = f"list_filter([{items}], e -> e.v IS NOT NULL AND e.v <> '')"
+    entries = f"list_filter([{items}], lambda e: e.v IS NOT NULL AND e.v <> '')"
     return (f"CASE WHEN len({entries}) = 0 THEN NULL "
-            f"ELSE CAST(to_json(map_from_entries(list_transform({entries}, e -> {{'key': e.k, 'value': e.v}})))"
+            f"ELSE CAST(to_json(map_from_entries(list_transform({entries}, lambda e: {{'key': e.k, 'value': e.v}})))"
             f" AS VARCHAR) END")
 
 

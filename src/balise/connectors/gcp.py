@@ -14,11 +14,12 @@ null fields when it writes JSON). See docs/formats/gcp.md. The GCP FOCUS view is
 from __future__ import annotations
 
 from balise.connectors.azure import case_map, categories, kv_tags
-from balise.connectors.base import Connector, Header, Projection, lit, month_start, next_month, q
+from balise.connectors.base import Connector, Header, Projection, lit, month_start, next_month
 
 COST, CURRENCY, START, END = "cost", "currency", "usage_start_time", "usage_end_time"
-_KV = '[{"key": "VARCHAR", "value": "VARCHAR"}]'
-_CREDITS = '[{"name": "VARCHAR", "amount": "DOUBLE", "full_name": "VARCHAR", "id": "VARCHAR", "type": "VARCHAR"}]'
+# Repeated records: field -> DuckDB type of each element.
+_KV = {"key": "VARCHAR", "value": "VARCHAR"}
+_CREDITS = {"name": "VARCHAR", "amount": "DOUBLE", "full_name": "VARCHAR", "id": "VARCHAR", "type": "VARCHAR"}
 _FLAT_NUMBERS = ("usage.amount", "usage.amount_in_pricing_units", "price.effective_price")
 NUMERIC = (COST, "cost_at_list", "credits_amount", "currency_conversion_rate",
            *_FLAT_NUMBERS, *(n.replace(".", "_") for n in _FLAT_NUMBERS))
@@ -63,7 +64,7 @@ us-east4=Northern Virginia; us-east5=Columbus; us-south1=Dallas; us-west1=Oregon
 us-west3=Salt Lake City; us-west4=Las Vegas
 """
 # location.region -> RegionName (Google's FOCUS view names regions after their city).
-REGION_NAMES = dict(tuple(e.strip().split("=", 1)) for e in _REGIONS.split(";"))
+REGION_NAMES = {k.strip(): v.strip() for k, _, v in (e.partition("=") for e in _REGIONS.split(";"))}
 
 
 def field(h: Header, path: str) -> str:
@@ -74,7 +75,7 @@ def field(h: Header, path: str) -> str:
             return h.col(flat)
     top, _, rest = path.partition(".")
     if rest and top in h:
-        return f"json_extract_string(CAST({h.col(top)} AS JSON), {lit('$.' + rest)})"
+        return f"json_extract_string(TRY_CAST({h.col(top)} AS JSON), {lit('$.' + rest)})"
     return "NULL"
 
 
@@ -82,17 +83,19 @@ def _number(h: Header, path: str) -> str:
     return f"TRY_CAST({field(h, path)} AS DOUBLE)"
 
 
-def _records(h: Header, path: str, schema: str) -> str:
+def _records(h: Header, path: str, fields: dict[str, str]) -> str:
     """SQL: a repeated record (``labels``, ``credits``, ``project.labels``) as a typed LIST, from a JSON list
     column, from JSON text in a CSV column, or from inside a parent record."""
     top, _, rest = path.partition(".")
     if path in h or path.replace(".", "_") in h:
         json = f"TRY_CAST({field(h, path) if rest else h.col(path)} AS JSON)"
     elif rest and top in h:
-        json = f"json_extract(CAST({h.col(top)} AS JSON), {lit('$.' + rest)})"
+        json = f"json_extract(TRY_CAST({h.col(top)} AS JSON), {lit('$.' + rest)})"
     else:
-        return "NULL"
-    return f"from_json({json}, {lit(schema)})"
+        json = "NULL"
+    structure = "[{" + ", ".join(f'"{k}": "{t}"' for k, t in fields.items()) + "}]"
+    typed = "STRUCT(" + ", ".join(f'"{k}" {t}' for k, t in fields.items()) + ")[]"
+    return f"CAST(from_json({json}, {lit(structure)}) AS {typed})"  # typed even when NULL
 
 
 def _tags(h: Header) -> str:
@@ -106,7 +109,8 @@ def _project(h: Header) -> Projection:
     cost = h.col(COST)
     credits = _records(h, "credits", _CREDITS)
     credit_sum = f"coalesce({h.col('credits_amount')}, list_sum(list_transform({credits}, lambda c: c.amount)), 0.0)"
-    cud = f"list_filter({credits}, lambda c: c.type IN ('COMMITTED_USAGE_DISCOUNT', 'COMMITTED_USAGE_DISCOUNT_DOLLAR_BASE'))[1]"
+    cud_types = ", ".join(lit(t) for t in _CUD)
+    cud = f"list_filter({credits}, lambda c: c.type IN ({cud_types}))[1]"  # the CUD credit, if any
     cost_type = f"lower(coalesce({h.col('cost_type')}, 'regular'))"
     regular = f"({cost_type} = 'regular')"
     sku = field(h, "sku.description")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from balise.connectors.base import Connector, Header, Projection, lit, month_start
 
 REFERENCE_BILLS = ("OVHcloud, « Gérer mes factures OVHcloud » (guide, section Actions de masse, 2024-02-26), "
-                   "https://help.ovhcloud.com/csm/fr-billing-manage-ovh-bills")
+                   "https://docs.ovh.com/fr/billing/gerer-factures-ovh/")
 REFERENCE_API = ("OVHcloud API v1, /me/bill/{billId}/details (billing.BillDetail) and "
                  "/cloud/project/{serviceName}/usage/history/{usageId} (cloud.usage.UsageHistoryDetail), "
                  "https://eu.api.ovh.com/console/")

@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,16 +29,24 @@ MAX_RATIO = 200  # nor any member to more than 200 times its compressed size (re
 MAX_MEMBERS = 10_000
 
 
+# Checksums are computed in a background thread while DuckDB converts the file (both read it once).
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+
+
 @dataclass(frozen=True)
 class Source:
     name: str  # what the user knows the file as
     path: Path  # what DuckDB reads (may be a temporary copy)
     kind: Kind
     compressed: bool  # gzip
-    sha256: str
+    digest: Future[str]  # sha256 of the original bytes
     size: int  # bytes of the original
     dialect: Dialect | None = None  # csv only
     header: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.result()
 
 
 def expand(paths: list[Path], workdir: Path) -> list[Source]:
@@ -65,7 +74,7 @@ def _open(path: Path, name: str, workdir: Path) -> Iterator[Source]:
     if lower.endswith(".zip"):
         yield from _unzip(path, name, workdir)
         return
-    digest = _sha256(path)
+    digest = _HASHER.submit(_sha256, path)
     compressed = lower.endswith(".gz")
     base = lower[:-3] if compressed else lower
     if compressed:

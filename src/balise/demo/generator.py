@@ -228,7 +228,7 @@ def _usage_sql(n: int, k: int, start_d: int, seed: int) -> str:
                     FROM (
                         SELECT CASE WHEN i < {a} THEN i // {km1} ELSE {start_d} + (i - {a}) // {k} END AS d,
                             CASE WHEN i < {a} THEN i % {km1} ELSE (i - {a}) % {k} END + 1 AS r
-                        FROM range({n}) t(i)
+                        FROM idx WHERE i < {n}
                     )
                 )
             )
@@ -326,6 +326,9 @@ def generate(out_dir: Path, rows: int | None = None, *, seed: int = 42, fmt: Fmt
                                     days=plan.days, seed=int(seed)))
         con.execute(_CAL_SQL.format(y0=plan.start.year, m0=plan.start.month, anomaly=list(plan.anomaly),
                                     ri_break=list(plan.ri_break), start=plan.start.isoformat(), days=plan.days))
+        # A table, not range(): a table scan runs in parallel (by row group) and keeps insertion order.
+        most = max(plan.days * plan.n_res, 1)
+        con.execute(f"CREATE TABLE idx AS SELECT CAST(range AS UINTEGER) AS i FROM range({most})")
         for col in _CAL_LISTS:
             con.execute(f"SET VARIABLE c_{col} = (SELECT list({col} ORDER BY d) FROM cal)")
         paths = []

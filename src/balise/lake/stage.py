@@ -186,8 +186,8 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
         f"tagged AS (SELECT *, {lit(tenant)} AS x_Tenant, {lit(source.name)} AS x_SourceFile, "
         f"{lit(connector.name)} AS x_SourceFormat, {lit(ingest_id)} AS x_IngestId, {provider} AS x_Provider "
         f"FROM focus) "
-        f"SELECT *, md5(x_Provider || '|' || coalesce(BillingAccountId, '') || '|' || "
-        f"strftime(BillingPeriodStart, '%Y-%m')) AS _part FROM tagged"
+        f"SELECT *, hash(x_Provider, coalesce(BillingAccountId, ''), strftime(BillingPeriodStart, '%Y-%m')) "
+        f"AS _part FROM tagged"
         + ("" if strict else " WHERE BilledCost IS NOT NULL AND BillingCurrency IS NOT NULL "
            "AND ChargePeriodStart IS NOT NULL AND BillingPeriodStart IS NOT NULL")
     )
@@ -211,8 +211,8 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, 
         _run_with_progress(con, copy, on_progress)
     except duckdb.Error as e:
         _explain(source, connector, header, e, default_currency)
-    staged = StagedSource(source, connector, _partitions(con, staging))
-    bad = _violations(con, staging)
+    partitions, bad = _partitions(con, staging)
+    staged = StagedSource(source, connector, partitions)
     if bad and not skip_bad_rows:
         _explain(source, connector, header, None, default_currency)
     if skip_bad_rows:
@@ -284,33 +284,30 @@ def _glob(staging: Path) -> str:
     return lit(str(staging / "*" / "*.parquet"))
 
 
-def _partitions(con: duckdb.DuckDBPyConnection, staging: Path) -> list[StagedPartition]:
+def _partitions(con: duckdb.DuckDBPyConnection, staging: Path) -> tuple[list[StagedPartition], int]:
+    """The staged partitions with their rows and totals, and how many rows break a FOCUS rule (one pass)."""
     if not any(staging.glob("*/*.parquet")):
-        return []
+        return [], 0
     sums = ", ".join(f"sum({c})" for c in _METRICS.values())
+    bad = ("count(*) FILTER (WHERE BilledCost IS NULL OR BillingCurrency IS NULL OR ChargePeriodStart IS NULL "
+           "OR BillingPeriodStart IS NULL OR ChargePeriodEnd < ChargePeriodStart)")
     rows = con.execute(
         f"SELECT _part, x_Provider, coalesce(BillingAccountId, ''), strftime(BillingPeriodStart, '%Y-%m'), "
-        f"BillingCurrency, count(*), {sums} FROM read_parquet({_glob(staging)}, hive_partitioning=true) "
+        f"BillingCurrency, {bad}, count(*), {sums} "
+        f"FROM read_parquet({_glob(staging)}, hive_partitioning=true, hive_types_autocast=false) "
         f"GROUP BY ALL ORDER BY 1, 5").fetchall()
     parts: dict[str, StagedPartition] = {}
-    for part, provider, account, period, cur, n, *totals in rows:
+    violations = 0
+    for part, provider, account, period, cur, nbad, n, *totals in rows:
+        violations += nbad
         p = parts.get(part)
         if p is None:
             files = sorted((staging / f"_part={part}").glob("*.parquet"))
+            part = str(part)
             p = parts[part] = StagedPartition(provider, account, period, files, 0, {})
         p.rows += n
         p.totals[cur] = {k: float(v or 0.0) for k, v in zip(_METRICS, totals, strict=True)}
-    return sorted(parts.values(), key=lambda p: (p.provider, p.account, p.period))
-
-
-def _violations(con: duckdb.DuckDBPyConnection, staging: Path) -> int:
-    if not any(staging.glob("*/*.parquet")):
-        return 0
-    row = con.execute(
-        f"SELECT count(*) FROM read_parquet({_glob(staging)}, hive_partitioning=true) WHERE BilledCost IS NULL "
-        "OR BillingCurrency IS NULL OR ChargePeriodStart IS NULL OR BillingPeriodStart IS NULL "
-        "OR ChargePeriodEnd < ChargePeriodStart").fetchall()
-    return int(row[0][0])
+    return sorted(parts.values(), key=lambda p: (p.provider, p.account, p.period)), violations
 
 
 def write_rejects(path: Path, header: list[str], rejected: list[BadRow]) -> None:
