@@ -201,9 +201,7 @@ def test_decimal_comma_colliding_with_comma_delimiter_is_refused(convert, tmp_pa
         convert(path, format="focus")
 
 
-# --- dialect and number-parsing defects found while writing these tests (see the report to the lead) ----------
-# Each test below fails until the fix described in docs/formats/french-csv.md ("Known gaps") is applied to
-# balise/connectors/dialect.py or values.py, which this task may not edit.
+# --- dialect and number-parsing cases that were defects once (docs/formats/french-csv.md, "Handled edge cases") ---
 
 
 def test_thousands_separator_first_seen_after_the_sniffed_rows(convert, tmp_path: Path) -> None:

@@ -98,10 +98,10 @@ def kv_tags(entries: str) -> str:
     out, the first of two entries with the same key wins, and a row with no tag gets NULL. Keys and values
     are kept as written. Shared with the GCP connector."""
     kept = f"list_filter({entries}, lambda t: coalesce(t.key, '') <> '' AND coalesce(t.value, '') <> '')"
-    first = (f"list_filter({kept}, lambda t, i: "
-             f"list_position(list_transform({kept}, lambda u: u.key), t.key) = i)")
-    return (f"CASE WHEN coalesce(len({kept}), 0) = 0 THEN NULL "
-            f"ELSE CAST(to_json(map_from_entries({first})) AS VARCHAR) END")
+    first = "list_filter(kept, lambda t, i: list_position(list_transform(kept, lambda u: u.key), t.key) = i)"
+    # [x] + list_transform evaluates the entries once per row, not once per use
+    return (f"list_transform([{kept}], lambda kept: CASE WHEN coalesce(len(kept), 0) = 0 THEN NULL "
+            f"ELSE CAST(to_json(map_from_entries({first})) AS VARCHAR) END)[1]")
 
 
 def _tags(column: str) -> str:
@@ -133,9 +133,9 @@ def _projection(flavor: str) -> Callable[[Header], Projection]:
         ct = f"lower(coalesce({c('ChargeType')}, ''))"
         pm = f"lower(replace(coalesce({c('PricingModel')}, ''), ' ', ''))"
         committed = f"({pm} IN ('reservation', 'savingsplan'))"
-        covered = f"({committed} AND {ct} IN ('usage', 'unusedreservation', 'unusedsavingsplan'))"
-        bought = f"({ct} IN ('purchase', 'refund'))"
         usage = f"({ct} IN ('usage', 'unusedreservation', 'unusedsavingsplan'))"
+        covered = f"({committed} AND {usage})"  # paid by a commitment: billed on its purchase row
+        bought = f"({ct} IN ('purchase', 'refund'))"
         unit_price, list_price = f"({c('UnitPrice')} * {rate})", f"({c('PayGPrice')} * {rate})"
         list_cost = f"coalesce({col(h, 'list_cost')}, {list_price} * {qty})"
         benefit = f"coalesce(nullif({c('benefitId')}, ''), nullif({c('ReservationId')}, ''))"

@@ -40,13 +40,14 @@ class Dialect:
         return ", ".join(parts)
 
 
-def decode_sample(raw: bytes) -> tuple[str, Literal["utf-8", "cp1252"], bool]:
+def decode_sample(raw: bytes, truncated: bool = True) -> tuple[str, Literal["utf-8", "cp1252"], bool]:
     bom = raw.startswith(b"\xef\xbb\xbf")
     if bom:
         raw = raw[3:]
     try:
-        # A sample may cut a multi-byte character in two at its end: drop at most 3 trailing bytes.
-        for cut in range(4):
+        # A sample may cut a multi-byte character in two at its end: drop at most 3 trailing bytes, but only
+        # when the sample is cut (a whole small file ending in a Windows-1252 'é' is not UTF-8).
+        for cut in range(4 if truncated else 1):
             try:
                 return raw[: len(raw) - cut].decode("utf-8"), "utf-8", bom
             except UnicodeDecodeError as e:
@@ -59,14 +60,14 @@ def decode_sample(raw: bytes) -> tuple[str, Literal["utf-8", "cp1252"], bool]:
 
 def sniff(raw: bytes) -> tuple[Dialect, list[str]]:
     """Dialect and header of a delimited file from its first bytes."""
-    text, encoding, bom = decode_sample(raw)
+    text, encoding, bom = decode_sample(raw, truncated=len(raw) >= SAMPLE_BYTES)
     if len(raw) >= SAMPLE_BYTES:  # drop the last, probably cut, line
         text = text[: text.rfind("\n") + 1] or text
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=lambda d: _count_outside_quotes(first_line, d))
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = [h.strip() for h in rows[0]] if rows else []
-    values = [v.strip() for row in rows[1:200] for v in row if v]
+    values = [v.strip().removesuffix("€").strip() for row in rows[1:200] for v in row if v]
 
     dot = sum(1 for v in values if _DOT_DECIMAL.match(v))
     comma = sum(1 for v in values if _COMMA_DECIMAL.match(v))
@@ -80,7 +81,8 @@ def sniff(raw: bytes) -> tuple[Dialect, list[str]]:
     elif grouped_dot:
         thousands = ","
 
-    order: Literal["MDY", "DMY"] = "DMY" if decimal == "," else "MDY"
+    # A decimal comma or a ';' delimiter means a European locale: day first unless a value says otherwise.
+    order: Literal["MDY", "DMY"] = "DMY" if decimal == "," or delimiter == ";" else "MDY"
     slash = False
     for v in values:
         m = _SLASH_DATE.match(v)
