@@ -46,7 +46,7 @@ def convert(tmp_path: Path) -> Callable[..., Converted]:
         cols = describe(con, source)
         conn = connectors.get(format) if format else connectors.detect([c for c, _ in cols], source.name)
         staged = stage(con, source, conn, work / "staging", tenant="test", ingest_id=f"t{n}", **kwargs)
-        files = [str(f) for p in staged.partitions for f in p.files]
+        files = [str(f.path) for f in staged.files]
         rel = con.read_parquet(files) if files else con.sql("SELECT 1 WHERE false")
         return staged, rel
 

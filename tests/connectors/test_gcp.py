@@ -167,11 +167,20 @@ def test_jsonl_without_any_credit_or_label(convert, tmp_path: Path) -> None:
     assert rel.filter("AvailabilityZone IS NOT NULL").aggregate("count(*)").fetchall()[0][0] == 0
 
 
-@pytest.mark.xfail(reason="values.py: py_ts does not read BigQuery's '2026-03-02 00:00:00 UTC' (DuckDB does), so "
-                          "the row-by-row diagnosis rejects rows the fast path ingested", strict=True)
-def test_skip_bad_rows_rejects_nothing_on_a_clean_csv(convert) -> None:
+def test_skip_bad_rows_rejects_nothing_on_a_clean_csv(convert, tmp_path: Path) -> None:
+    """The row-by-row diagnosis reads BigQuery's "2026-03-02 00:00:00 UTC" as the fast path does."""
     staged, _ = convert(CSV, skip_bad_rows=True)
-    assert staged.rejected == []
+    assert staged.rejected == [] and staged.rows == len(_records())
+    rows = _csv_rows()
+    rows[3]["usage_start_time"] = "2026-03-32 00:00:00 UTC"
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    staged, _ = convert(path, skip_bad_rows=True)
+    assert [(r.problem.line, r.problem.column) for r in staged.rejected] == [(5, "usage_start_time")]
+    assert staged.rows == len(rows) - 1
 
 
 def test_detection_is_unambiguous() -> None:

@@ -114,3 +114,43 @@ def test_a_bad_file_in_a_batch_leaves_everything_as_before(ws: Workspace, shared
     assert err.value.problem.line == 8 and err.value.problem.column == "BilledCost"
     assert snapshot(ws) == before
     assert not any((ws.lake.root / "_staging").iterdir())
+
+
+def _focus_rows(path: Path, rows: list[tuple[str, float]]) -> Path:
+    """A small FOCUS file: (billing account, cost) rows, AWS, March 2026."""
+    lines = ["BilledCost,BillingAccountId,BillingCurrency,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,"
+             "ChargeCategory,ProviderName,ServiceName"]
+    for i, (acct, cost) in enumerate(rows):
+        lines.append(f"{cost},{acct},EUR,2026-03-01T00:00:00Z,2026-03-{i % 28 + 1:02d}T00:00:00Z,"
+                     f"2026-03-{i % 28 + 1:02d}T01:00:00Z,Usage,AWS,EC2")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_correcting_one_account_of_a_shared_file_keeps_the_other(ws: Workspace, tmp_path: Path) -> None:
+    """One export holding accounts A and B for the same month; a corrected export of A alone replaces A's
+    rows and leaves B's (the shared Parquet file is rewritten without A)."""
+    both = _focus_rows(tmp_path / "both.csv", [("A", 10.0), ("A", 5.0), ("B", 7.25), ("B", 0.75)])
+    ingest(ws, [both], "acme")
+    assert {x.key: x.cost for x in costs(ws, "acme", "account")} == {"A": 15.0, "B": 8.0}
+    before = set(ws.live_files("acme"))
+    assert len(before) == 1
+    fixed = _focus_rows(tmp_path / "a-fixed.csv", [("A", 20.0)])
+    result = ingest(ws, [fixed], "acme")
+    assert result.replaced_files == 1
+    assert {x.key: x.cost for x in costs(ws, "acme", "account")} == {"A": 20.0, "B": 8.0}
+    after = set(ws.live_files("acme"))
+    assert len(after) == 2 and not (after & before)
+    assert not any(p.exists() for p in before)  # the retired file is gone from disk
+    assert [s.status for s in list_sources(ws, "acme")] == ["partly replaced", "live"]
+    # re-ingesting the original file restores both accounts exactly
+    ingest(ws, [both], "acme")
+    assert {x.key: x.cost for x in costs(ws, "acme", "account")} == {"A": 15.0, "B": 8.0}
+
+
+def test_multi_month_export_is_split_by_period(ws: Workspace, shared_data: Path) -> None:
+    """The FOCUS sample spans 2024-09 and 2024-10: each (provider, period) gets its own partition folder."""
+    ingest(ws, [shared_data / SAMPLE], "acme")
+    folders = {p.parent.relative_to(ws.lake.root).as_posix() for p in ws.live_files("acme")}
+    assert {"tenant=acme/provider=aws/period=2024-09", "tenant=acme/provider=azure/period=2024-09",
+            "tenant=acme/provider=oci/period=2024-09", "tenant=acme/provider=oci/period=2024-10"} <= folders

@@ -191,8 +191,8 @@ CONNECTORS: tuple[Connector, ...] = (
         specificity=20,
         verified="documentation",
         reference=("Google Cloud, 'Structure of Standard data export' (https://cloud.google.com/billing/docs/"
-                   "how-to/export-data-bigquery-tables/standard-usage); Google Cloud FOCUS BigQuery view "
-                   "(https://cloud.google.com/billing/docs/how-to/focus-bigquery-view)"),
+                   "how-to/export-data-bigquery-tables/standard-usage); Google's FOCUS 1.0 BigQuery view SQL "
+                   "template (2024-03-19)"),
         cost_columns={"BilledCost": "cost + SUM(credits.amount)", "EffectiveCost": "cost + SUM(credits.amount)",
                       "ListCost": "cost_at_list", "ContractedCost": "cost"},
         extra_hint=("Export the standard usage cost table as newline-delimited JSON, or flatten it in a query "

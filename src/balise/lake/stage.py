@@ -30,11 +30,32 @@ _METRICS = {"billed": "BilledCost", "effective": "EffectiveCost", "list": "ListC
 
 
 @dataclass
-class StagedPartition:
+class AccountPart:
+    """The rows of one billing account inside one staged file."""
+
+    rows: int
+    totals: Totals
+
+
+@dataclass
+class StagedFile:
+    """A Parquet file holding one provider's rows for one billing period (any number of accounts)."""
+
+    provider: str
+    period: str  # YYYY-MM
+    path: Path
+    accounts: dict[str, AccountPart]
+
+    @property
+    def rows(self) -> int:
+        return sum(a.rows for a in self.accounts.values())
+
+
+@dataclass(frozen=True)
+class KeyPart:
     provider: str
     account: str
-    period: str  # YYYY-MM
-    files: list[Path]
+    period: str
     rows: int
     totals: Totals
 
@@ -43,20 +64,35 @@ class StagedPartition:
 class StagedSource:
     source: Source
     connector: Connector
-    partitions: list[StagedPartition]
+    files: list[StagedFile]
     rejected: list[BadRow] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
-        return sum(p.rows for p in self.partitions)
+        return sum(f.rows for f in self.files)
 
     @property
     def periods(self) -> list[str]:
-        return sorted({p.period for p in self.partitions})
+        return sorted({f.period for f in self.files})
 
     @property
     def totals(self) -> Totals:
-        return merge_totals(p.totals for p in self.partitions)
+        return merge_totals(a.totals for f in self.files for a in f.accounts.values())
+
+    @property
+    def partitions(self) -> list[KeyPart]:
+        """Rows and totals per replacement key (provider, billing account, period), whatever the files."""
+        acc: dict[tuple[str, str, str], list[AccountPart]] = {}
+        for f in self.files:
+            for account, part in f.accounts.items():
+                acc.setdefault((f.provider, account, f.period), []).append(part)
+        return [KeyPart(p, a, m, sum(x.rows for x in parts), merge_totals(x.totals for x in parts))
+                for (p, a, m), parts in sorted(acc.items())]
+
+    @property
+    def keys(self) -> set[tuple[str, str, str]]:
+        """(provider, billing account, period): the unit a later ingest replaces."""
+        return {(f.provider, acct, f.period) for f in self.files for acct in f.accounts}
 
     @property
     def rejected_cost(self) -> dict[str, float]:
@@ -133,7 +169,7 @@ def _provider_sql(connector: Connector, projected_provider: str) -> str:
 
 def projection_sql(source: Source, connector: Connector, columns: list[tuple[str, str]], *, tenant: str,
                    ingest_id: str, strict: bool, default_currency: str | None) -> str:
-    """The SELECT producing FOCUS rows (plus the partition key ``_part``) from the source."""
+    """The SELECT producing FOCUS rows, with Balise's x_ columns, from the source."""
     header = Header([c for c, _ in columns])
     types = dict(columns)
     d = source.dialect or Dialect()
@@ -186,8 +222,7 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
         f"tagged AS (SELECT *, {lit(tenant)} AS x_Tenant, {lit(source.name)} AS x_SourceFile, "
         f"{lit(connector.name)} AS x_SourceFormat, {lit(ingest_id)} AS x_IngestId, {provider} AS x_Provider "
         f"FROM focus) "
-        f"SELECT *, hash(x_Provider, coalesce(BillingAccountId, ''), strftime(BillingPeriodStart, '%Y-%m')) "
-        f"AS _part FROM tagged"
+        f"SELECT * FROM tagged"
         + ("" if strict else " WHERE BilledCost IS NOT NULL AND BillingCurrency IS NOT NULL "
            "AND ChargePeriodStart IS NOT NULL AND BillingPeriodStart IS NOT NULL")
     )
@@ -205,16 +240,21 @@ def stage(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, 
     sql = projection_sql(source, connector, columns, tenant=tenant, ingest_id=ingest_id,
                          strict=not skip_bad_rows, default_currency=default_currency)
     staging.mkdir(parents=True, exist_ok=True)
-    copy = (f"COPY ({sql}) TO {lit(str(staging))} (FORMAT parquet, PARTITION_BY (_part), COMPRESSION zstd, "
-            f"OVERWRITE_OR_IGNORE true, FILENAME_PATTERN 'data_{{i}}')")
+    whole = staging / "all.parquet"
+    # One plain COPY: DuckDB's PARTITION_BY writer is several times slower (docs/benchmarks.md), so a source is
+    # split by (provider, period) afterwards, and only when it spans several (monthly exports do not).
+    copy = f"COPY ({sql}) TO {lit(str(whole))} (FORMAT parquet, COMPRESSION zstd)"
     try:
         _run_with_progress(con, copy, on_progress)
     except duckdb.Error as e:
         _explain(source, connector, header, e, default_currency)
-    partitions, bad = _partitions(con, staging)
-    staged = StagedSource(source, connector, partitions)
+    pairs, bad = con.execute(
+        f"SELECT count(DISTINCT (x_Provider, {_PERIOD})), count(*) FILTER (WHERE {_VIOLATION}) "
+        f"FROM read_parquet({lit(str(whole))})").fetchall()[0]
     if bad and not skip_bad_rows:
         _explain(source, connector, header, None, default_currency)
+    paths = [whole] if pairs <= 1 else _split(con, whole, staging / "split")
+    staged = StagedSource(source, connector, _describe_files(con, paths))
     if skip_bad_rows:
         staged.rejected = _scan(source, connector, header, default_currency=default_currency)
         if reject_file is not None and staged.rejected:
@@ -280,34 +320,38 @@ def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, on_progress: Pr
     on_progress(1.0)
 
 
-def _glob(staging: Path) -> str:
-    return lit(str(staging / "*" / "*.parquet"))
+_PERIOD = "strftime(BillingPeriodStart, '%Y-%m')"
+_VIOLATION = ("BilledCost IS NULL OR BillingCurrency IS NULL OR ChargePeriodStart IS NULL "
+              "OR BillingPeriodStart IS NULL OR ChargePeriodEnd < ChargePeriodStart")
+ACCOUNT = "coalesce(BillingAccountId, '')"  # the account part of the replacement key
 
 
-def _partitions(con: duckdb.DuckDBPyConnection, staging: Path) -> tuple[list[StagedPartition], int]:
-    """The staged partitions with their rows and totals, and how many rows break a FOCUS rule (one pass)."""
-    if not any(staging.glob("*/*.parquet")):
-        return [], 0
+def _split(con: duckdb.DuckDBPyConnection, whole: Path, target: Path) -> list[Path]:
+    """Split a staged file spanning several (provider, period) pairs into one folder per pair."""
+    con.execute(
+        f"COPY (SELECT *, x_Provider AS _p, {_PERIOD} AS _m FROM read_parquet({lit(str(whole))})) "
+        f"TO {lit(str(target))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (_p, _m), "
+        "FILENAME_PATTERN 'data_{i}')").fetchall()
+    whole.unlink()
+    return sorted(target.glob("_p=*/_m=*/*.parquet"))
+
+
+def _describe_files(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> list[StagedFile]:
+    """Each file's provider, period, and rows and totals per billing account and currency (one pass)."""
+    listing = "[" + ", ".join(lit(str(p)) for p in paths) + "]"
     sums = ", ".join(f"sum({c})" for c in _METRICS.values())
-    bad = ("count(*) FILTER (WHERE BilledCost IS NULL OR BillingCurrency IS NULL OR ChargePeriodStart IS NULL "
-           "OR BillingPeriodStart IS NULL OR ChargePeriodEnd < ChargePeriodStart)")
     rows = con.execute(
-        f"SELECT _part, x_Provider, coalesce(BillingAccountId, ''), strftime(BillingPeriodStart, '%Y-%m'), "
-        f"BillingCurrency, {bad}, count(*), {sums} "
-        f"FROM read_parquet({_glob(staging)}, hive_partitioning=true, hive_types_autocast=false) "
-        f"GROUP BY ALL ORDER BY 1, 5").fetchall()
-    parts: dict[str, StagedPartition] = {}
-    violations = 0
-    for part, provider, account, period, cur, nbad, n, *totals in rows:
-        violations += nbad
-        p = parts.get(part)
-        if p is None:
-            files = sorted((staging / f"_part={part}").glob("*.parquet"))
-            part = str(part)
-            p = parts[part] = StagedPartition(provider, account, period, files, 0, {})
-        p.rows += n
-        p.totals[cur] = {k: float(v or 0.0) for k, v in zip(_METRICS, totals, strict=True)}
-    return sorted(parts.values(), key=lambda p: (p.provider, p.account, p.period)), violations
+        f"SELECT filename, x_Provider, {_PERIOD}, {ACCOUNT}, BillingCurrency, count(*), {sums} "
+        f"FROM read_parquet({listing}, filename=true) GROUP BY ALL ORDER BY ALL").fetchall()
+    files: dict[tuple[str, str, str], StagedFile] = {}
+    for name, provider, period, account, cur, n, *totals in rows:
+        f = files.setdefault((name, provider, period), StagedFile(provider, period, Path(name), {}))
+        if len({(p, m) for (nm, p, m) in files if nm == name}) > 1:
+            raise RuntimeError(f"{name} holds several (provider, period) pairs after the split")
+        part = f.accounts.setdefault(account, AccountPart(0, {}))
+        part.rows += n
+        part.totals[cur] = {k: float(v or 0.0) for k, v in zip(_METRICS, totals, strict=True)}
+    return list(files.values())
 
 
 def write_rejects(path: Path, header: list[str], rejected: list[BadRow]) -> None:

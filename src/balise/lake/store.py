@@ -1,7 +1,7 @@
 """The lake's folders: where staged and live Parquet files go, and the lock that serialises swaps.
 
-    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<account-hash>-<ingest>s<source>-<n>.parquet
-        live, if the state database lists it
+    <lake>/tenant=<t>/provider=<p>/period=<YYYY-MM>/<ingest>s<source>-<n>.parquet
+        live, if the state database lists it (a file may hold several billing accounts)
     <lake>/_staging/<ingest>/
         being written
 
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import duckdb
 
 
 class Lake:
@@ -34,19 +35,29 @@ class Lake:
     def absolute(self, relative: str) -> Path:
         return self.root / relative
 
-    def place(self, tenant: str, provider: str, account: str, period: str, batch: str,
-              files: list[Path]) -> list[str]:
-        """Move staged files to their partition folder; returns their lake-relative paths."""
+    def partition(self, tenant: str, provider: str, period: str) -> Path:
+        """The lake-relative folder of a (tenant, provider, period) partition, created if needed."""
         folder = Path(f"tenant={tenant}") / f"provider={provider}" / f"period={period}"
         (self.root / folder).mkdir(parents=True, exist_ok=True)
-        acct = hashlib.sha256(account.encode()).hexdigest()[:12]
-        out = []
-        for i, f in enumerate(files):
-            rel = folder / f"{acct}-{batch}-{i}.parquet"
-            os.replace(f, self.root / rel)
-            out.append(str(rel))
-        _fsync_dir(self.root / folder)
-        return out
+        return folder
+
+    def place(self, tenant: str, provider: str, period: str, name: str, staged: Path) -> str:
+        """Move a staged file into its partition folder; returns its lake-relative path."""
+        rel = self.partition(tenant, provider, period) / f"{name}.parquet"
+        os.replace(staged, self.root / rel)
+        _fsync_dir(self.root / rel.parent)
+        return str(rel)
+
+    def rewrite_without(self, con: duckdb.DuckDBPyConnection, relative: str, keep_accounts: list[str],
+                        name: str) -> str:
+        """Copy a live file keeping only the given billing accounts, next to it under a new name; returns the
+        new lake-relative path. (The old file stays live until the state database says otherwise.)"""
+        old = self.root / relative
+        rel = Path(relative).parent / f"{name}.parquet"
+        keep = ", ".join("'" + a.replace("'", "''") + "'" for a in keep_accounts)
+        con.execute(f"COPY (SELECT * FROM read_parquet('{old}') WHERE coalesce(BillingAccountId, '') IN ({keep})) "
+                    f"TO '{self.root / rel}' (FORMAT parquet, COMPRESSION zstd)").fetchall()
+        return str(rel)
 
     def remove(self, relative: list[str]) -> None:
         for rel in relative:

@@ -15,10 +15,11 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
 
 from balise import connectors
 from balise.connectors.sources import Source, expand
@@ -91,9 +92,9 @@ def _stage_all(ws: Workspace, paths: list[Path], tenant: str, ingest_id: str, st
         con.close()
 
 
-def _commit(ws: Workspace, tenant: str, ingest_id: str, started: object,
+def _commit(ws: Workspace, tenant: str, ingest_id: str, started: datetime,
             staged: list[tuple[StagedSource, str | None]]) -> IngestResult:
-    placed: list[str] = []
+    placed: list[str] = []  # files this commit made: removed again if it fails
     try:
         with ws.session.begin() as s:
             t = s.scalar(select(Tenant).where(Tenant.name == tenant))
@@ -101,39 +102,63 @@ def _commit(ws: Workspace, tenant: str, ingest_id: str, started: object,
                 t = Tenant(name=tenant, created_at=now())
                 s.add(t)
                 s.flush()
-            keys = {(p.provider, p.account, p.period) for st, _ in staged for p in st.partitions}
-            old = list(s.scalars(select(LakeFile).where(
-                LakeFile.tenant_id == t.id,
-                tuple_(LakeFile.provider, LakeFile.billing_account_id, LakeFile.period).in_(list(keys))))
-            ) if keys else []
-            replaced = [f.path for f in old]
-            for f in old:
-                s.delete(f)
+            keys = set().union(*(st.keys for st, _ in staged))
+            retired = _replace(ws, s, t.id, keys, ingest_id, placed)
             s.add(Ingest(id=ingest_id, tenant_id=t.id, started_at=started, finished_at=now()))
             summaries = []
             for n, (st, reject) in enumerate(staged):
                 row = SourceRow(tenant_id=t.id, ingest_id=ingest_id, file_name=st.source.name,
                                 sha256=st.source.sha256, size_bytes=st.source.size, format=st.connector.name,
                                 rows=st.rows, rows_rejected=len(st.rejected), rejected_cost=st.rejected_cost,
-                                reject_file=reject, periods=st.periods, totals=st.totals, ingested_at=now())
+                                reject_file=reject, periods=st.periods, parts=len(st.keys), totals=st.totals,
+                                ingested_at=now())
                 s.add(row)
                 s.flush()
-                for p in st.partitions:
-                    rels = ws.lake.place(tenant, p.provider, p.account, p.period, f"{ingest_id}s{n}", p.files)
-                    placed.extend(rels)
-                    for rel in rels:
-                        s.add(LakeFile(tenant_id=t.id, source_id=row.id, provider=p.provider,
-                                       billing_account_id=p.account, period=p.period, path=rel,
-                                       rows=_parquet_rows(ws.lake.absolute(rel)),
-                                       totals=p.totals if rel == rels[0] else {}))
+                for i, f in enumerate(st.files):
+                    rel = ws.lake.place(tenant, f.provider, f.period, f"{ingest_id}s{n}-{i}", f.path)
+                    placed.append(rel)
+                    for account, part in f.accounts.items():
+                        s.add(LakeFile(tenant_id=t.id, source_id=row.id, provider=f.provider,
+                                       billing_account_id=account, period=f.period, path=rel, rows=part.rows,
+                                       totals=part.totals))
                 summaries.append(SourceSummary(st.source.name, st.connector.name, st.rows, st.periods, st.totals,
                                                st.source.sha256, len(st.rejected), st.rejected_cost, reject))
     except BaseException:
-        ws.lake.remove(placed)  # the transaction rolled back: the moved files are not live
+        ws.lake.remove(placed)  # the transaction rolled back: the files it would have made live are not
         raise
-    ws.lake.remove(replaced)
-    return IngestResult(ingest_id, tenant, summaries, len(replaced))
+    ws.lake.remove(retired)
+    return IngestResult(ingest_id, tenant, summaries, len(retired))
 
 
-def _parquet_rows(path: Path) -> int:
-    return int(pq.read_metadata(path).num_rows)
+def _replace(ws: Workspace, s: Session, tenant_id: int, keys: set[tuple[str, str, str]], ingest_id: str,
+             placed: list[str]) -> list[str]:
+    """Take the live rows of the replaced (provider, account, period) keys out of the lake listing. A file that
+    also holds accounts not being replaced is rewritten without the replaced ones. Returns the files retired."""
+    if not keys:
+        return []
+    hit = s.scalars(select(LakeFile.path).where(
+        LakeFile.tenant_id == tenant_id,
+        tuple_(LakeFile.provider, LakeFile.billing_account_id, LakeFile.period).in_(list(keys)))).all()
+    paths = sorted(set(hit))
+    if not paths:
+        return []
+    rows = list(s.scalars(select(LakeFile).where(LakeFile.tenant_id == tenant_id, LakeFile.path.in_(paths))))
+    con = None
+    try:
+        for i, path in enumerate(paths):
+            mine = [r for r in rows if r.path == path]
+            kept = [r for r in mine if (r.provider, r.billing_account_id, r.period) not in keys]
+            for r in mine:
+                if r not in kept:
+                    s.delete(r)
+            if kept:
+                con = con or connect(ws.tmp)
+                new = ws.lake.rewrite_without(con, path, [r.billing_account_id for r in kept], f"{ingest_id}r{i}")
+                placed.append(new)
+                for r in kept:
+                    r.path = new
+    finally:
+        if con is not None:
+            con.close()
+    s.flush()
+    return paths

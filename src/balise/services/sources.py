@@ -38,8 +38,7 @@ def list_sources(ws: Workspace, tenant: str) -> list[SourceInfo]:
         out = []
         for r in rows:
             n = int(live.get(r.id, 0))
-            total_parts = len(r.periods) or 1
-            status = "replaced" if n == 0 else ("live" if n >= total_parts else "partly replaced")
+            status = "replaced" if n == 0 else ("live" if n >= r.parts else "partly replaced")
             out.append(SourceInfo(r.id, r.file_name, r.sha256, r.format, r.rows, r.rows_rejected, r.periods,
                                   r.totals, r.ingested_at, r.ingest_id, n, status, r.reject_file))
         return out

@@ -63,7 +63,7 @@ class Workspace:
         """The tenant's live Parquet files, optionally only billing periods within [from, to] (YYYY-MM)."""
         t = self.tenant(tenant)
         with self.session() as s:
-            q = select(LakeFile.path).where(LakeFile.tenant_id == t.id)
+            q = select(LakeFile.path).distinct().where(LakeFile.tenant_id == t.id)
             lo, hi = periods
             if lo:
                 q = q.where(LakeFile.period >= lo)

@@ -49,19 +49,21 @@ class Source(Base):
     rejected_cost: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reject_file: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     periods: Mapped[list[str]] = mapped_column(default=list)
+    parts: Mapped[int] = mapped_column(Integer, default=0)  # (provider, account, period) keys it brought
     totals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     ingest: Mapped[Ingest] = relationship(back_populates="sources")
 
 
 class LakeFile(Base):
-    """A live Parquet file of the lake. Replacing an (account, period) deletes its rows here in the same
-    transaction that inserts the new ones."""
+    """One billing account's rows in a live Parquet file of the lake (a file may hold several accounts of one
+    provider and period). Replacing an (account, period) deletes its rows here in the same transaction that
+    inserts the new ones."""
 
     __tablename__ = "lake_files"
     __table_args__ = (
         Index("ix_lake_key", "tenant_id", "provider", "billing_account_id", "period"),
-        UniqueConstraint("path"),
+        UniqueConstraint("path", "billing_account_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))

@@ -45,6 +45,7 @@ def upgrade() -> None:
     sa.Column('rejected_cost', sa.JSON(), nullable=False),
     sa.Column('reject_file', sa.String(length=1000), nullable=True),
     sa.Column('periods', sa.JSON(), nullable=False),
+    sa.Column('parts', sa.Integer(), nullable=False),
     sa.Column('totals', sa.JSON(), nullable=False),
     sa.Column('ingested_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['ingest_id'], ['ingests.id'], ),
@@ -68,7 +69,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], ),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('path')
+    sa.UniqueConstraint('path', 'billing_account_id')
     )
     with op.batch_alter_table('lake_files', schema=None) as batch_op:
         batch_op.create_index('ix_lake_key', ['tenant_id', 'provider', 'billing_account_id', 'period'], unique=False)
