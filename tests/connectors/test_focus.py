@@ -81,3 +81,22 @@ def test_spec_example_with_impossible_hour_names_line_and_column(shared_data: Pa
     staged, _ = convert(path, default_currency="USD", skip_bad_rows=True)
     assert staged.rows == 2 and len(staged.rejected) == 1
     assert staged.rejected_cost == {"USD": 1.0}
+
+
+def test_focus_json_lines_with_nested_tags_and_lower_case_categories(convert) -> None:
+    """Google's FOCUS view exported as JSON lines: Tags is a list of key/value records, ChargeCategory is
+    lower case. Stored Tags must be JSON objects and categories the FOCUS spelling."""
+    import json
+
+    path = Path(__file__).parent / "fixtures/gcp/focus-view-2026-03.jsonl"
+    staged, rel = convert(path)
+    assert staged.connector.name == "focus"
+    source_rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    with_tags = [r for r in source_rows if r.get("Tags")]
+    stored = [t for (t,) in rel.filter("Tags IS NOT NULL").project("Tags").fetchall()]
+    assert len(stored) == len(with_tags) > 0
+    for text in stored:
+        assert isinstance(json.loads(text), dict)
+    cats = {c for (c,) in rel.project("ChargeCategory").distinct().fetchall()}
+    assert cats <= {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
+    assert {str(r.get("ChargeCategory")).capitalize() for r in source_rows} == cats

@@ -22,7 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from balise.connectors.base import Connector, Header, Projection, lit, month_start, next_month
+from balise.connectors.base import (
+    Connector,
+    Header,
+    Projection,
+    case_map,
+    categories,
+    kv_tags,
+    lit,
+    month_start,
+    next_month,
+)
 
 # Role -> (EA column names, MCA column names), first present wins. Roles absent from this table use one name
 # for both agreements (case differs only), e.g. CostInBillingCurrency / costInBillingCurrency.
@@ -74,34 +84,7 @@ Internet of Things: iot hub|iot central|azure digital twins|event grid on iot
 """
 
 
-def categories(spec: str) -> dict[str, str]:
-    """``Category: name|name|…`` lines (a line starting with two spaces continues the previous one) as a
-    dict name -> category. Shared with the GCP connector."""
-    out: dict[str, str] = {}
-    for line in spec.strip().replace("\n  ", "").splitlines():
-        category, _, names = line.partition(":")
-        out.update(dict.fromkeys((n.strip() for n in names.split("|") if n.strip()), category.strip()))
-    return out
-
-
 SERVICE_CATEGORIES = categories(_SERVICE_CATEGORIES)
-
-
-def case_map(expr: str, mapping: dict[str, str], default: str) -> str:
-    """SQL CASE mapping the values of ``expr`` through ``mapping`` (else the SQL ``default``)."""
-    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in mapping.items())
-    return f"CASE {expr} {whens} ELSE {default} END"
-
-
-def kv_tags(entries: str) -> str:
-    """SQL: FOCUS ``Tags`` (a JSON object) from a LIST of STRUCT(key, value): empty keys and values are left
-    out, the first of two entries with the same key wins, and a row with no tag gets NULL. Keys and values
-    are kept as written. Shared with the GCP connector."""
-    kept = f"list_filter({entries}, lambda t: coalesce(t.key, '') <> '' AND coalesce(t.value, '') <> '')"
-    first = "list_filter(kept, lambda t, i: list_position(list_transform(kept, lambda u: u.key), t.key) = i)"
-    # [x] + list_transform evaluates the entries once per row, not once per use
-    return (f"list_transform([{kept}], lambda kept: CASE WHEN coalesce(len(kept), 0) = 0 THEN NULL "
-            f"ELSE CAST(to_json(map_from_entries({first})) AS VARCHAR) END)[1]")
 
 
 def _tags(column: str) -> str:

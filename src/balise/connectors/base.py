@@ -110,3 +110,30 @@ def month_start(expr: str) -> str:
 
 def next_month(expr: str) -> str:
     return f"(date_trunc('month', {expr}) + INTERVAL 1 MONTH)"
+
+
+def categories(spec: str) -> dict[str, str]:
+    """``Category: name|name|…`` lines (a line starting with two spaces continues the previous one) as a
+    dict name -> category."""
+    out: dict[str, str] = {}
+    for line in spec.strip().replace("\n  ", "").splitlines():
+        category, _, names = line.partition(":")
+        out.update(dict.fromkeys((n.strip() for n in names.split("|") if n.strip()), category.strip()))
+    return out
+
+
+def case_map(expr: str, mapping: dict[str, str], default: str) -> str:
+    """SQL CASE mapping the values of ``expr`` through ``mapping`` (else the SQL ``default``)."""
+    whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in mapping.items())
+    return f"CASE {expr} {whens} ELSE {default} END"
+
+
+def kv_tags(entries: str) -> str:
+    """SQL: FOCUS ``Tags`` (a JSON object) from a LIST of STRUCT(key, value): empty keys and values are left
+    out, the first of two entries with the same key wins, and a row with no tag gets NULL. Keys and values
+    are kept as written."""
+    kept = f"list_filter({entries}, lambda t: coalesce(t.key, '') <> '' AND coalesce(t.value, '') <> '')"
+    first = "list_filter(kept, lambda t, i: list_position(list_transform(kept, lambda u: u.key), t.key) = i)"
+    # [x] + list_transform evaluates the entries once per row, not once per use
+    return (f"list_transform([{kept}], lambda kept: CASE WHEN coalesce(len(kept), 0) = 0 THEN NULL "
+            f"ELSE CAST(to_json(map_from_entries({first})) AS VARCHAR) END)[1]")

@@ -8,9 +8,10 @@ ProviderName to ServiceProviderName: either fills ProviderName. Non-FOCUS column
 
 from __future__ import annotations
 
-from balise.connectors.base import Connector, Header, Projection, q
+from balise.connectors.base import Connector, Header, Projection, case_map, q
 from balise.domain.focus import COLUMNS
 
+_CATEGORIES = {v.lower(): v for v in ("Usage", "Purchase", "Tax", "Credit", "Adjustment")}
 _NUMERIC = tuple(c.name for c in COLUMNS if c.type == "decimal")
 _TIMESTAMPS = tuple(c.name for c in COLUMNS if c.type == "datetime")
 
@@ -26,6 +27,9 @@ def _project(h: Header) -> Projection:
     for c in COLUMNS:
         real = h.get(c.name)
         out[c.name] = q(real) if real is not None else "NULL"
+    # FOCUS values are capitalised (Usage, Tax…); some exports (Google's FOCUS view) write them in lower case.
+    out["ChargeCategory"] = case_map(f"lower({out['ChargeCategory']})", _CATEGORIES, out["ChargeCategory"])
+    out["ChargeClass"] = case_map(f"lower({out['ChargeClass']})", {"correction": "Correction"}, out["ChargeClass"])
     if h.get("ProviderName") is None:
         out["ProviderName"] = h.col("ServiceProviderName", "PublisherName")
     if h.get("BillingPeriodStart") is None:

@@ -13,8 +13,17 @@ null fields when it writes JSON). See docs/formats/gcp.md. The GCP FOCUS view is
 
 from __future__ import annotations
 
-from balise.connectors.azure import case_map, categories, kv_tags
-from balise.connectors.base import Connector, Header, Projection, lit, month_start, next_month
+from balise.connectors.base import (
+    Connector,
+    Header,
+    Projection,
+    case_map,
+    categories,
+    kv_tags,
+    lit,
+    month_start,
+    next_month,
+)
 
 COST, CURRENCY, START, END = "cost", "currency", "usage_start_time", "usage_end_time"
 # Repeated records: field -> DuckDB type of each element.

@@ -313,7 +313,7 @@ ITEMS: Final[tuple[Item, ...]] = (
          "usage", tags(*SUPPORT, "internal"), 1, True, None, "Generative APIs, llama-3.3-70b-instruct tokens"),
     Item("scw-faas", "sfaas", "scw-ai", "webhook-relay", "serverless-container", "fr-par", 0.10, 2.6e6, "usage",
          tags("data", "data-platform", "prod", "CC-200", "mehdi.haddad"), 1),
-    Item("scw-dev", "svm", "scw-staging", "sandbox", "DEV1-M", "fr-par", 0.0198, H, "flat", "{}", 6, False,
+    Item("scw-dev", "svm", "scw-staging", "sandbox", "DEV1-M", "fr-par", 0.0198, H, "office", "{}", 6, False,
          None, "", "fr-par-1"),
 )
 
@@ -340,7 +340,7 @@ COMMITMENTS: Final[dict[str, Commitment]] = {c.key: c for c in (
                "Compute Savings Plan, 1 year, No Upfront"),
     Commitment("ri", "arn:aws:ec2:eu-west-3:604185273948:reserved-instances/7f3e2a91-5c4d-4b8e-a2f1-9d6c3b8e0a47",
                "ri-c6i-2xlarge-batch", "Reserved Instance", "Usage", 0.62, "data", "eu-west-3",
-               "Amazon Elastic Compute Cloud", "c6i.2xlarge", "Standard Reserved Instance c6i.2xlarge x4, 1 year, "
+               "Amazon Elastic Compute Cloud", "c6i.2xlarge", "Standard Reserved Instances c6i.2xlarge, 1 year, "
                "No Upfront"),
 )}
 

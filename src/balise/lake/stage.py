@@ -8,6 +8,7 @@ row-by-row diagnosis (``balise.connectors.diagnose``) finds the line and column 
 from __future__ import annotations
 
 import csv
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from balise.connectors.base import Connector, Header, lit, q
+from balise.connectors.base import Connector, Header, kv_tags, lit, q
 from balise.connectors.diagnose import BadRow, scan
 from balise.connectors.dialect import Dialect
 from balise.connectors.sources import Source
@@ -196,6 +197,10 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
         proj["BillingCurrency"] = lit(default_currency.upper())
     elif default_currency:
         proj["BillingCurrency"] = f"coalesce({proj['BillingCurrency']}, {lit(default_currency.upper())})"
+    for c in COLUMNS:  # JSON columns read from Parquet or JSON lines may be nested values: make them JSON text
+        bare = _bare(proj.get(c.name, ""))
+        if c.type == "json" and bare is not None and types.get(bare, "VARCHAR") != "VARCHAR":
+            proj[c.name] = _json_text(proj[c.name], types[bare])
     select = [f"CAST(({proj.get(c.name, 'NULL')}) AS {duckdb_type(c.name)}) AS {q(c.name)}" for c in COLUMNS]
     valid = ""
     if not strict:
@@ -226,6 +231,19 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
         + ("" if strict else " WHERE BilledCost IS NOT NULL AND BillingCurrency IS NOT NULL "
            "AND ChargePeriodStart IS NOT NULL AND BillingPeriodStart IS NOT NULL")
     )
+
+
+def _json_text(expr: str, type_: str) -> str:
+    """SQL turning a nested value into FOCUS JSON-object text: a list of key/value records or a MAP becomes an
+    object (as BigQuery and Parquet exports write tags); any other STRUCT or LIST becomes its JSON."""
+    t = type_.upper()
+    if t.startswith("MAP("):
+        return kv_tags(f"map_entries({expr})")
+    if t.startswith("STRUCT(") and t.endswith("[]") and re.search(r'[(,]\s*"?KEY"? ', t) \
+            and re.search(r'[(,]\s*"?VALUE"? ', t):
+        return kv_tags(f"list_transform({expr}, lambda t: {{'key': CAST(t.key AS VARCHAR), "
+                       f"'value': CAST(t.value AS VARCHAR)}})")
+    return f"CAST(to_json({expr}) AS VARCHAR)"
 
 
 def _safe(name: str) -> str:
