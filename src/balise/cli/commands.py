@@ -47,7 +47,7 @@ def ingest(
         return
     for s in result.sources:
         render.say(m.INGEST_LINE(file=s.name, format=s.format, rows=number(s.rows),
-                                 periods=", ".join(s.periods) or "—", totals=render.totals_text(s.totals)))
+                                 periods=_periods(s.periods), totals=render.totals_text(s.totals)))
         if s.rejected:
             cost = ", ".join(money(v, c) for c, v in sorted(s.rejected_cost.items())) or "—"
             render.say(m.INGEST_REJECTED(n=s.rejected, cost=cost, file=s.reject_file))
@@ -80,7 +80,7 @@ class _progress:
 
         def on_source(src: Any, fmt: str) -> Any:
             task = self.p.add_task(str(m.PROGRESS(file=Path(src.name).name, format=fmt)), total=1.0, rate="…")
-            est_rows = max(src.size // 300, 1)  # ~300 bytes a billing row: refined when done
+            est_rows = src.estimated_rows or max(src.size // 300, 1)
             t0 = time.perf_counter()
 
             def update(fraction: float) -> None:
@@ -217,7 +217,9 @@ def sources(tenant: Tenant, fmt: Fmt = Output.table) -> None:
 
 
 def _periods(periods: list[str]) -> str:
-    return periods[0] if len(periods) == 1 else (f"{periods[0]} → {periods[-1]}" if periods else "—")
+    if len(periods) <= 2:
+        return ", ".join(periods) or "—"
+    return f"{periods[0]} → {periods[-1]} ({len(periods)})"
 
 
 @app.command(help=h(m.HELP_EXPORT))

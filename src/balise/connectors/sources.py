@@ -43,6 +43,7 @@ class Source:
     size: int  # bytes of the original
     dialect: Dialect | None = None  # csv only
     header: tuple[str, ...] = ()
+    estimated_rows: int = 0  # for progress display: exact for Parquet, from the sample's line length for text
 
     @property
     def sha256(self) -> str:
@@ -80,7 +81,7 @@ def _open(path: Path, name: str, workdir: Path) -> Iterator[Source]:
     if compressed:
         _check_gzip(path, name)
     if base.endswith(".parquet"):
-        yield Source(name, path, "parquet", False, digest, path.stat().st_size)
+        yield Source(name, path, "parquet", False, digest, path.stat().st_size, estimated_rows=_parquet_rows(path))
         return
     raw = _head(path, compressed)
     if not raw.strip():
@@ -90,13 +91,31 @@ def _open(path: Path, name: str, workdir: Path) -> Iterator[Source]:
         yield Source(name, path, "jsonl", compressed, digest, path.stat().st_size)
         return
     if raw.startswith(b"PAR1"):
-        yield Source(name, path, "parquet", False, digest, path.stat().st_size)
+        yield Source(name, path, "parquet", False, digest, path.stat().st_size, estimated_rows=_parquet_rows(path))
         return
     dialect, header = sniff(raw)
+    text_bytes = _gzip_size(path) if compressed else path.stat().st_size
+    estimate = int(text_bytes / max(len(raw) / max(raw.count(b"\n"), 1), 1))
     if dialect.encoding != "utf-8":
         path = _transcode(path, compressed, dialect.encoding, workdir)
         compressed = False
-    yield Source(name, path, "csv", compressed, digest, path.stat().st_size, dialect, tuple(header))
+    yield Source(name, path, "csv", compressed, digest, path.stat().st_size, dialect, tuple(header), estimate)
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except Exception:  # not readable as Parquet: DuckDB will say why, with the file name
+        return 0
+
+
+def _gzip_size(path: Path) -> int:
+    """Uncompressed size from the gzip trailer (modulo 4 GiB: an estimate for progress only)."""
+    with path.open("rb") as f:
+        f.seek(-4, 2)
+        return int.from_bytes(f.read(4), "little") or path.stat().st_size * 8
 
 
 def _head(path: Path, compressed: bool) -> bytes:

@@ -30,6 +30,7 @@ ANOMALY_MONTH = 8  # month index (0-based) of the Azure GPU spike: the 9th month
 ANOMALY_DAYS = (13, 14, 15, 16)  # days of that month
 RI_BREAK_MONTHS = (4, 5)  # month indices where the reserved batch workers run 8 h/day: reserved hours unused
 MEMORY_LIMIT = "1GB"
+BATCH_ROWS = 16_384
 _TOKENS = ("{name}", "{hex}", "{HEX}", "{uuid}")
 
 
@@ -222,9 +223,11 @@ def generate(out_dir: Path, rows: int | None = None, *, seed: int = 42, fmt: Fmt
             con.execute(f"SET VARIABLE c_{col} = (SELECT list({col} ORDER BY d) FROM cal)")
         for col in sql.TPL_LISTS:
             con.execute(f"SET VARIABLE t_{col} = (SELECT list({col} ORDER BY ord) FROM tpl)")
-        # A table rather than range(): a table scan runs in parallel (by row group) and keeps its order.
+        # The row numbers as Arrow batches rather than range(): the scan runs in parallel and keeps its order,
+        # and small batches keep the buffers of an order-preserving parallel COPY small.
         most = max(plan.days * plan.n_res, 1)
-        con.execute(f"CREATE TABLE idx AS SELECT CAST(range AS UINTEGER) AS i FROM range({most})")
+        reader = con.sql(f"SELECT CAST(range AS UINTEGER) AS i FROM range({most})").fetch_record_batch(BATCH_ROWS)
+        con.register("idx", pa.Table.from_batches(list(reader)))
         paths = []
         for provider in PROVIDERS:
             path = out_dir / f"demo-{provider}.{fmt}"
