@@ -27,26 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BALISE = [sys.executable, "-m", "balise"]
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB, stdout of a command run in its own process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    out, err = proc.communicate()
-    _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
-    wall = time.perf_counter() - start
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
-    rss = (usage.ru_maxrss if usage else _rss_fallback()) / 1024
-    return wall, rss, out
-
-
-def _rss_fallback() -> float:
-    import resource
-    return float(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-
-
 def timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Like run, but wait4 gives the child's own rusage (not the max over all children)."""
+    """Wall seconds, peak RSS in MiB (the child's own, from wait4) and stdout of a command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None

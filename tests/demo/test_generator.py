@@ -50,7 +50,9 @@ def con(demo: list[Path]) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_files_and_header(demo: list[Path]) -> None:
-    assert [p.name for p in demo] == ["demo-aws.csv", "demo-azure.csv", "demo-ovhcloud.csv", "demo-scaleway.csv"]
+    months = [f"2025-{m}" for m in ("11", "12")] + [f"2026-{m:02d}" for m in range(1, 11)]
+    assert [p.name for p in demo] == [f"demo-{prov}-{m}.csv" for prov in ("aws", "azure", "ovhcloud", "scaleway")
+                                      for m in months]
     for p in demo:
         with p.open(encoding="utf-8") as fh:
             assert fh.readline().rstrip("\n").split(",") == [c.name for c in FOCUS12]

@@ -331,6 +331,7 @@ class Commitment:
     service: str
     sku: str
     desc: str
+    tags: str | None = tags("platform", "socle", "prod", "CC-300", "julie.rousseau")  # AWS lets you tag them
 
 
 COMMITMENTS: Final[dict[str, Commitment]] = {c.key: c for c in (

@@ -85,7 +85,8 @@ def extra_rows(provider: str, month_starts: Sequence[date], ri_break: Iterable[i
                   "CommitmentDiscountCategory": c.category, "ResourceId": c.id, "ResourceName": c.name,
                   "ResourceType": c.type, "RegionId": c.region, "RegionName": REGIONS.get(c.region or ""),
                   "ServiceName": c.service, "ServiceCategory": "Compute", "ServiceSubcategory": "Virtual Machines",
-                  "SkuId": c.sku, "CommitmentDiscountUnit": p.currency if c.category == "Spend" else "Hours"}
+                  "SkuId": c.sku, "CommitmentDiscountUnit": p.currency if c.category == "Spend" else "Hours",
+                  "Tags": c.tags}
         for month in range(months):
             fee = used_e[month, c.id]
             qty = fee if c.category == "Spend" else used_q[month, c.id]

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from balise.demo import sql
 from balise.demo.catalog import COMMITMENTS, CREDITS, ITEMS, KINDS, PROVIDERS, REGIONS, SUB_ACCOUNTS, Item
@@ -58,6 +59,8 @@ def _plan(rows: int | None, first_month: str, months: int) -> Plan:
         start = datetime.strptime(first_month, "%Y-%m").date()
     except (TypeError, ValueError):
         raise ValueError(f"first_month must look like '2025-11', not {first_month!r}") from None
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int)):
+        raise ValueError(f"rows must be a whole number or None, not {rows!r}")
     if not 1 <= months <= 120:
         raise ValueError(f"months must be between 1 and 120, not {months}")
     starts = tuple(_add_months(start, k) for k in range(months + 1))
@@ -140,6 +143,15 @@ def _templates() -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
+def _row_numbers(n: int) -> pa.Table:
+    """0..n-1 as a uint32 column ``i`` in batches of BATCH_ROWS rows (a loop over batches, not rows)."""
+    base = pc.cast(pc.subtract(pc.cumulative_sum(pa.repeat(1, BATCH_ROWS)), 1), pa.uint32())
+    return pa.Table.from_batches(
+        [pa.record_batch([pc.add(base.slice(0, min(BATCH_ROWS, n - start)), pa.scalar(start, pa.uint32()))],
+                         names=["i"]) for start in range(0, n, BATCH_ROWS)],
+        schema=pa.schema([("i", pa.uint32())]))
+
+
 def _invoice_ids(provider: str, plan: Plan) -> list[str]:
     prefix = PROVIDERS[provider].invoice_prefix
     return [f"{prefix}{m:%Y%m}{int(_md5(provider + str(m))[:8], 16) % 10**6:06d}" for m in plan.month_starts[:-1]]
@@ -167,7 +179,8 @@ def _sql_type(name: str, kind: str, fmt: Fmt) -> str:
 
 
 def _write_provider(con: duckdb.DuckDBPyConnection, plan: Plan, provider: str, fmt: Fmt, seed: int,
-                    path: Path) -> None:
+                    out_dir: Path) -> list[Path]:
+    """One file per billing month, as providers deliver their exports (``demo-aws-2026-03.csv``)."""
     lay = _layout(con, plan, provider)
     invoices = _invoice_ids(provider, plan)
     con.execute("SET VARIABLE c_inv = ?", [invoices])
@@ -184,21 +197,34 @@ def _write_provider(con: duckdb.DuckDBPyConnection, plan: Plan, provider: str, f
              f" UNION ALL SELECT {', '.join(names)} FROM extras_arrow)")
     options = ("FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else
                "FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%SZ'")
-    tmp = path.with_name(path.name + ".tmp")
-    try:  # write aside, then swap: a crash never leaves a half-written file under the final name
-        con.execute(f"COPY ({query}) TO {sql.lit(str(tmp))} ({options})")
-        os.replace(tmp, path)
+    whole = out_dir / f".demo-{provider}.all.parquet"
+    paths = []
+    try:
+        # The year once, as Parquet (ordered by day, so each month is a run of row groups), then one file per
+        # billing month, each written aside and renamed: a crash never leaves a half-written file.
+        con.execute(f"COPY ({query}) TO {sql.lit(str(whole))} (FORMAT parquet, COMPRESSION zstd)")
+        for start in plan.month_starts[:-1]:
+            path = out_dir / f"demo-{provider}-{start:%Y-%m}.{fmt}"
+            tmp = path.with_name(path.name + ".tmp")
+            try:
+                con.execute(f"COPY (SELECT * FROM read_parquet({sql.lit(str(whole))}) WHERE BillingPeriodStart = "
+                            f"TIMESTAMP '{start:%Y-%m-%d}') TO {sql.lit(str(tmp))} ({options})")
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            paths.append(path)
     finally:
         con.unregister("extras_arrow")
-        tmp.unlink(missing_ok=True)
+        whole.unlink(missing_ok=True)
+    return paths
 
 
 def generate(out_dir: Path, rows: int | None = None, *, seed: int = 42, fmt: Fmt = "csv",
              first_month: str = "2025-11", months: int = 12) -> list[Path]:
     """Write the demo company's bills as FOCUS 1.2 files into out_dir; return the files written.
 
-    One file per provider (``demo-aws.csv``, ``demo-azure.csv``, ``demo-ovhcloud.csv``,
-    ``demo-scaleway.csv``, or ``.parquet``). ``rows=None`` writes the natural demo (every resource every
+    One file per provider and billing month, as providers deliver their exports (``demo-aws-2025-11.csv`` …
+    ``demo-scaleway-2026-10.csv``, or ``.parquet``). ``rows=None`` writes the natural demo (every resource every
     day, see ``natural_rows``); ``rows=N`` writes exactly N rows in all by copying the fleet, planted
     scenarios included, the last copy partial. Same arguments, same bytes.
     """
@@ -226,13 +252,10 @@ def generate(out_dir: Path, rows: int | None = None, *, seed: int = 42, fmt: Fmt
         # The row numbers as Arrow batches rather than range(): the scan runs in parallel and keeps its order,
         # and small batches keep the buffers of an order-preserving parallel COPY small.
         most = max(plan.days * plan.n_res, 1)
-        reader = con.sql(f"SELECT CAST(range AS UINTEGER) AS i FROM range({most})").fetch_record_batch(BATCH_ROWS)
-        con.register("idx", pa.Table.from_batches(list(reader)))
+        con.register("idx", _row_numbers(most))
         paths = []
         for provider in PROVIDERS:
-            path = out_dir / f"demo-{provider}.{fmt}"
-            _write_provider(con, plan, provider, fmt, int(seed), path)
-            paths.append(path)
+            paths += _write_provider(con, plan, provider, fmt, int(seed), out_dir)
         return paths
     finally:
         con.close()
