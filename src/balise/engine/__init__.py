@@ -17,7 +17,6 @@ from balise.domain.focus import COLUMNS, EXTENSION_COLUMNS, duckdb_type
 
 Backend = Any  # an Ibis backend; kept loose so another engine can be plugged in
 
-_IBIS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "TIMESTAMP": "timestamp"}
 
 
 def connect(memory_limit: str = "2GB", threads: int | None = None) -> Backend:
@@ -29,15 +28,21 @@ def connect(memory_limit: str = "2GB", threads: int | None = None) -> Backend:
     return con
 
 
-def focus_schema() -> ibis.Schema:
-    return ibis.schema({c.name: _IBIS_TYPES[duckdb_type(c.name)] for c in COLUMNS + EXTENSION_COLUMNS})
-
-
 def focus_table(con: Backend, files: Sequence[Path]) -> ir.Table:
     """The FOCUS rows of the given lake files (an empty table when there are none)."""
     if not files:
-        return ibis.memtable({n: [] for n in focus_schema().names}, schema=focus_schema())
+        cols = ", ".join(f'CAST(NULL AS {duckdb_type(c.name)}) AS "{c.name}"' for c in COLUMNS + EXTENSION_COLUMNS)
+        con.raw_sql(f"CREATE OR REPLACE TEMP VIEW balise_no_rows AS SELECT {cols} WHERE false")
+        return con.table("balise_no_rows")
     return con.read_parquet([str(f) for f in files])
+
+
+def rows(con: Backend, expr: ir.Expr) -> list[dict[str, Any]]:
+    """Run an expression and return its rows as dicts. Compiles with Ibis and fetches through the backend's
+    own cursor: no DataFrame library is loaded, which keeps a CLI command's start-up short."""
+    cur = con.con.execute(str(ibis.to_sql(expr, dialect=con.name)))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def tag(t: ir.Table, key: str) -> ir.StringValue:

@@ -188,7 +188,12 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
             replace.append(f"{sql_ts(q(real), d, strict)} AS {q(real)}")
         elif types[real].startswith("TIMESTAMP WITH") or types[real] == "DATE":
             replace.append(f"CAST({q(real)} AS TIMESTAMP) AS {q(real)}")
-    typed = f"SELECT * REPLACE ({', '.join(replace)}) FROM raw" if replace else "SELECT * FROM raw"
+    # In --skip-bad-rows mode the parses are TRY_ parses; the raw text is kept beside each parsed column
+    # (as _raw<i>) to tell a value that failed to parse from an empty one.
+    parsed = connector.present(header, connector.numeric + connector.timestamps)
+    keep_raw = [] if strict else [f", {q(r)} AS _raw{i}" for i, r in enumerate(parsed)]
+    typed = ("SELECT *" + (f" REPLACE ({', '.join(replace)})" if replace else "") + "".join(keep_raw)
+             + " FROM raw")
 
     proj = connector.project(header)
     if proj.get("BillingCurrency", "NULL") == "NULL":
@@ -209,15 +214,8 @@ def projection_sql(source: Source, connector: Connector, columns: list[tuple[str
             s, e = (header.get(n) for n in connector.period)
             if s and e:
                 conds.append(f"NOT coalesce({q(e)} < {q(s)}, false)")
-        for r in connector.present(header, connector.numeric + connector.timestamps):
-            conds.append(f"({q(r)} IS NOT NULL OR raw_{_safe(r)} IS NULL)")
+        conds += [f"({q(r)} IS NOT NULL OR _raw{i} IS NULL)" for i, r in enumerate(parsed)]
         valid = " AND ".join(conds)
-    raw_keep = ""
-    if not strict:  # keep the raw text of parsed columns to tell a failed parse from an empty field
-        parsed = connector.present(header, connector.numeric + connector.timestamps)
-        keep = [f"{q(r)} AS raw_{_safe(r)}" for r in parsed]
-        raw_keep = (", " + ", ".join(keep)) if keep else ""
-        typed = typed.replace(" FROM raw", f"{raw_keep} FROM raw")
     provider = _provider_sql(connector, q("ProviderName"))
     where = f" WHERE {valid}" if valid else ""
     return (
@@ -244,10 +242,6 @@ def _json_text(expr: str, type_: str) -> str:
         return kv_tags(f"list_transform({expr}, lambda t: {{'key': CAST(t.key AS VARCHAR), "
                        f"'value': CAST(t.value AS VARCHAR)}})")
     return f"CAST(to_json({expr}) AS VARCHAR)"
-
-
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in name) + "_" + name.encode().hex()[:16]
 
 
 def stage(con: duckdb.DuckDBPyConnection, source: Source, connector: Connector, staging: Path, *, tenant: str,

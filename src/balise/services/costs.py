@@ -87,7 +87,7 @@ def costs(ws: Workspace, tenant: str, by: str, *, metric: Metric = "billed", cur
     if currency.lower() != "native":
         groups.append(t.ChargePeriodStart.strftime("%Y-%m").name("month"))
     agg = t.group_by(groups).aggregate(cost=value.sum(), rows=ibis._.count())
-    df = agg.to_pyarrow().to_pylist()
+    df = engine.rows(con, agg)
     if currency.lower() == "native":
         lines = [CostLine(r["key"], float(r["cost"] or 0.0), r["currency"], int(r["rows"])) for r in df]
     else:

@@ -46,7 +46,7 @@ class Report:
 
 def latest_month(ws: Workspace, tenant: str, con: engine.Backend) -> str | None:
     t = table(ws, con, tenant, None, None)
-    value = t.ChargePeriodStart.max().execute()
+    value = engine.rows(con, t.aggregate(last=t.ChargePeriodStart.max()))[0]["last"]
     return None if value is None else f"{value.year:04d}-{value.month:02d}"
 
 
@@ -79,7 +79,8 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
     t = table(ws, con, tenant, month, month)
     charge = ibis.greatest(t.BilledCost.fill_null(0), 0)
     agg = t.group_by(engine.untagged(t).name("untagged"), t.BillingCurrency.name("currency")).aggregate(
-        cost=charge.sum(), rows=ibis._.count()).to_pyarrow().to_pylist()
+        cost=charge.sum(), rows=ibis._.count())
+    agg = engine.rows(con, agg)
     charges = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg)
     untagged = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg if r["untagged"])
     rows = sum(int(r["rows"]) for r in agg)
