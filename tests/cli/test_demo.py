@@ -1,0 +1,38 @@
+"""`balise demo` end to end: the numbers it reports are the numbers in the generated bills."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from balise.demo.generator import generate
+
+
+def test_demo_report_matches_the_generated_bills(balise, tmp_path: Path) -> None:
+    rep = balise.json("demo", "-f", "json")
+    assert rep["tenant"] == "demo" and rep["month"] == "2026-10" and rep["currency"] == "EUR"
+    assert rep["sections"] == ["spend", "breakdown", "tagging"]
+
+    files = generate(tmp_path / "bills")  # same arguments as `balise demo`: the same bytes
+    listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+    native = dict(((p, c), v) for p, c, v in duckdb.sql(
+        f"SELECT ProviderName, BillingCurrency, sum(BilledCost) FROM read_csv({listing}, all_varchar=true) t, "
+        "LATERAL (SELECT CAST(t.BilledCost AS DOUBLE) AS BilledCost) "
+        "WHERE ChargePeriodStart LIKE '2026-10%' GROUP BY ALL").fetchall())
+    lines = balise.json("costs", "--tenant", "demo", "--by", "provider", "--from", "2026-10", "--to", "2026-10",
+                        "-f", "json")
+    names = {"aws": "AWS", "azure": "Microsoft", "ovhcloud": "OVHcloud", "scaleway": "Scaleway"}
+    assert {(names[x["key"]], x["currency"]): x["cost"] for x in lines} == {k: round(v, 2) for k, v in native.items()}
+    # the report's EUR total is those native totals converted at the rates it names
+    rates = {r["currency"]: r["per_eur"] for r in rep["rates"]}
+    expected = sum(v / rates.get(cur, 1.0) for (_, cur), v in native.items())
+    assert abs(rep["total"] - expected) < 0.05
+    # providers and the untagged share
+    assert {p["key"] for p in rep["top"]["providers"]} == set(names)
+    assert 0.05 < rep["untagged"]["share"] < 0.25
+    srcs = balise.json("sources", "--tenant", "demo", "-f", "json")
+    assert len(srcs) == len(files) == 48 and all(s["status"] == "live" for s in srcs)
+    # running the demo again replaces it: same totals, nothing doubled
+    again = balise.json("demo", "-f", "json")
+    assert again["total"] == rep["total"]
