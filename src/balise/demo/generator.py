@@ -237,6 +237,7 @@ def generate(out_dir: Path, rows: int | None = None, *, seed: int = 42, fmt: Fmt
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("SET enable_progress_bar_print = false")  # a library never prints
         con.execute("SET preserve_insertion_order = true")
         con.register("tpl_arrow", _templates())
         con.execute("CREATE TABLE tpl AS SELECT * FROM tpl_arrow")

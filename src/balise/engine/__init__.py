@@ -25,6 +25,7 @@ def connect(memory_limit: str = "2GB", threads: int | None = None) -> Backend:
         config["threads"] = threads
     con = ibis.duckdb.connect(**config)
     con.raw_sql("SET TimeZone='UTC'")
+    con.raw_sql("SET enable_progress_bar_print = false")
     return con
 
 

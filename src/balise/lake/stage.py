@@ -119,6 +119,7 @@ def connect(temp_dir: Path, memory_limit: str = "1GB", threads: int | None = Non
                                  "preserve_insertion_order": False,
                                  "enable_external_access": True})
     con.execute("SET TimeZone='UTC'").fetchall()  # FOCUS date-times are UTC; never the machine's zone
+    con.execute("SET enable_progress_bar_print = false").fetchall()  # a library never prints
     if threads:
         con.execute(f"SET threads={int(threads)}").fetchall()
     return con
