@@ -16,9 +16,16 @@ if [ "$(id -u)" = 0 ]; then  # initdb refuses to run as root
 fi
 mkdir -p "$DIR"
 [ "$(id -u)" = 0 ] && chown postgres "$DIR"
-if ! "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q; then
+start() {
   [ -f "$DIR/PG_VERSION" ] || "${RUN[@]}" "$PGBIN/initdb" -D "$DIR" -A trust -U postgres >/dev/null
   "${RUN[@]}" "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null
+    -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null
+}
+if ! "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q; then
+  # A server killed with its session leaves a stale folder behind: start afresh (test data only).
+  if ! start 2>/dev/null; then
+    rm -rf "$DIR"; mkdir -p "$DIR"; [ "$(id -u)" = 0 ] && chown postgres "$DIR"
+    start
+  fi
 fi
 echo "postgresql://postgres@127.0.0.1:$PORT/postgres"

@@ -6,6 +6,7 @@ backend can be added without touching the analyses: they receive an ``ibis.Table
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,27 @@ def connect(memory_limit: str = "2GB", threads: int | None = None) -> Backend:
     return con
 
 
+_views = itertools.count()
+
+
 def focus_table(con: Backend, files: Sequence[Path]) -> ir.Table:
-    """The FOCUS rows of the given lake files (an empty table when there are none)."""
-    if not files:
+    """The FOCUS rows of the given lake files (an empty table when there are none).
+
+    A plain DuckDB view over ``read_parquet``, typed with the FOCUS schema Balise wrote the files with: Ibis
+    need not probe the files for their schema (which reads every file's footer before the query does)."""
+    name = f"balise_focus_{next(_views)}"
+    if files:
+        listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        body = f"SELECT * FROM read_parquet([{listing}])"
+    else:
         cols = ", ".join(f'CAST(NULL AS {duckdb_type(c.name)}) AS "{c.name}"' for c in COLUMNS + EXTENSION_COLUMNS)
-        con.raw_sql(f"CREATE OR REPLACE TEMP VIEW balise_no_rows AS SELECT {cols} WHERE false")
-        return con.table("balise_no_rows")
-    return con.read_parquet([str(f) for f in files])
+        body = f"SELECT {cols} WHERE false"
+    con.raw_sql(f"CREATE TEMP VIEW {name} AS {body}")
+    return ibis.table(_SCHEMA, name=name)
+
+
+_IBIS_TYPES = {"VARCHAR": "string", "DOUBLE": "float64", "TIMESTAMP": "timestamp"}
+_SCHEMA = ibis.schema({c.name: _IBIS_TYPES[duckdb_type(c.name)] for c in COLUMNS + EXTENSION_COLUMNS})
 
 
 def rows(con: Backend, expr: ir.Expr) -> list[dict[str, Any]]:
