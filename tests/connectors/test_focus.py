@@ -100,3 +100,38 @@ def test_focus_json_lines_with_nested_tags_and_lower_case_categories(convert) ->
     cats = {c for (c,) in rel.project("ChargeCategory").distinct().fetchall()}
     assert cats <= {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
     assert {str(r.get("ChargeCategory")).capitalize() for r in source_rows} == cats
+
+
+def test_focus_1_3_columns_are_carried(convert, tmp_path: Path) -> None:
+    """FOCUS 1.3 renamed ProviderName to ServiceProviderName and added columns such as ContractApplied:
+    they are stored, and the provider is still known."""
+    import json
+
+    f = tmp_path / "focus-1.3.csv"
+    f.write_text(
+        "BilledCost,BillingCurrency,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,"
+        "ServiceProviderName,HostProviderName,ContractApplied,AllocatedMethodId\n"
+        '12.5,EUR,2026-03-01T00:00:00Z,2026-03-02T00:00:00Z,2026-03-03T00:00:00Z,Usage,OVHcloud,OVHcloud,'
+        '"{""Elements"":[{""ContractId"":""c-1""}]}",proportional\n')
+    staged, rel = convert(f)
+    assert staged.connector.name == "focus" and staged.rows == 1
+    provider, host, contract, method = rel.project(
+        "x_Provider, HostProviderName, ContractApplied, AllocatedMethodId").fetchall()[0]
+    assert (provider, host, method) == ("ovhcloud", "OVHcloud", "proportional")
+    assert json.loads(contract)["Elements"][0]["ContractId"] == "c-1"
+
+
+def test_focus_parquet_and_gzip_give_the_same_rows(shared_data: Path, convert, tmp_path: Path) -> None:
+    import gzip
+
+    import duckdb
+
+    src = shared_data / "focus/focus-1.0/focus_sample.csv"
+    gz = tmp_path / "sample.csv.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    pq = tmp_path / "sample.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{src}', nullstr='NULL', all_varchar=true)) TO '{pq}' (FORMAT parquet)")
+    totals = [convert(p)[0].totals for p in (src, gz, pq)]
+    assert totals[0] == totals[1]
+    assert {c: round(v["billed"], 9) for c, v in totals[0].items()} == {
+        c: round(v["billed"], 9) for c, v in totals[2].items()}
