@@ -123,7 +123,7 @@ def costs(
                       [[x.key, f"{x.cost:.2f}", x.currency, x.rows] for x in lines])
     else:
         period = f"{start or '…'} → {end or '…'}" if start or end else str(m.ALL_PERIODS())
-        rows = [[x.key or "—", money(x.cost, x.currency), x.currency, number(x.rows)] for x in lines]
+        rows = [[x.key or str(m.NO_VALUE()), money(x.cost, x.currency), x.currency, number(x.rows)] for x in lines]
         by_cur: dict[str, float] = {}
         for x in lines:
             by_cur[x.currency] = by_cur.get(x.currency, 0.0) + x.cost
@@ -182,7 +182,8 @@ def show_report(r: Any) -> None:
     for title, items in ((m.REPORT_TOP_SERVICES, r.top_services), (m.REPORT_TOP_PROVIDERS, r.top_providers),
                          (m.REPORT_TOP_REGIONS, r.top_regions)):
         render.table(str(title()), [m.H_KEY(), m.H_COST(), m.H_SHARE()],
-                     [[s.key, money(s.cost, r.currency), percent(s.share)] for s in items], right=(1, 2))
+                     [[s.key or str(m.NO_VALUE()), money(s.cost, r.currency), percent(s.share)] for s in items],
+                     right=(1, 2))
     render.say(m.REPORT_UNTAGGED(cost=money(r.untagged_cost, r.currency), share=percent(r.untagged_share)))
     render.say(m.REPORT_ROWS(rows=number(r.rows)))
     if r.rates:

@@ -232,3 +232,4 @@ RATE_DESC = Msg("1 EUR = {rate} {currency} ({source}, {month})", "1 EUR = {rate}
 RATE_DESC_LAG = Msg("1 EUR = {rate} {currency} ({source}, for {month}: latest available {basis})",
                     "1 EUR = {rate} {currency} ({source}, pour {month} : dernier disponible {basis})")
 DEMO_BAD_ARGS = Msg("cannot generate the demo company: {error}", "impossible de générer l'entreprise de démonstration : {error}")
+NO_VALUE = Msg("(none)", "(aucune valeur)")

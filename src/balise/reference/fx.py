@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from balise.errors import BadSourceError, Problem, UsageError
-from balise.i18n import Text
+from balise.i18n import Text, number
 from balise.i18n import messages as m
 
 
@@ -33,9 +33,9 @@ class Rate:
 
     def describe(self) -> str:
         if self.basis_month == self.month:
-            return str(m.RATE_DESC(rate=f"{self.per_eur:.4f}", currency=self.currency, source=self.source,
+            return str(m.RATE_DESC(rate=number(self.per_eur, digits=4), currency=self.currency, source=self.source,
                                    month=self.month))
-        return str(m.RATE_DESC_LAG(rate=f"{self.per_eur:.4f}", currency=self.currency, source=self.source,
+        return str(m.RATE_DESC_LAG(rate=number(self.per_eur, digits=4), currency=self.currency, source=self.source,
                                    month=self.month, basis=self.basis_month))
 
 

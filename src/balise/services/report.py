@@ -20,7 +20,7 @@ from balise.services.workspace import Workspace
 
 @dataclass
 class Share:
-    key: str
+    key: str | None  # None: rows without a value for the dimension (e.g. taxes have no region)
     cost: float
     share: float  # of the month's total, 0..1
 
@@ -64,7 +64,7 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
     def by(dim: str, mon: str) -> list[Share]:
         lines = costs(ws, tenant, dim, currency="EUR", start=mon, end=mon, rates=rates, con=con)
         total = sum(x.cost for x in lines)
-        return [Share(x.key or "—", x.cost, x.cost / total if total else 0.0) for x in lines]
+        return [Share(x.key, x.cost, x.cost / total if total else 0.0) for x in lines]
 
     services = by("service", month)
     total = sum(s.cost for s in services)
