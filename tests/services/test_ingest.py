@@ -154,3 +154,22 @@ def test_multi_month_export_is_split_by_period(ws: Workspace, shared_data: Path)
     folders = {p.parent.relative_to(ws.lake.root).as_posix() for p in ws.live_files("acme")}
     assert {"tenant=acme/provider=aws/period=2024-09", "tenant=acme/provider=azure/period=2024-09",
             "tenant=acme/provider=oci/period=2024-09", "tenant=acme/provider=oci/period=2024-10"} <= folders
+
+
+def test_files_left_by_a_crash_are_collected_later(ws: Workspace, shared_data: Path) -> None:
+    import os
+    import time
+
+    ingest(ws, [shared_data / SAMPLE], "acme")
+    folder = next(iter(ws.live_files("acme"))).parent
+    old, fresh = folder / "orphan-old.parquet", folder / "orphan-fresh.parquet"
+    old.write_bytes(b"PAR1")
+    fresh.write_bytes(b"PAR1")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    stale = ws.lake.root / "_staging" / "crashed"
+    stale.mkdir(parents=True)
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    ingest(ws, [shared_data / SAMPLE], "acme")
+    assert not old.exists() and not stale.exists()
+    assert fresh.exists()  # could belong to an ingest running right now
+    assert round(lake_total(ws, "acme"), 2) == round(native_total(shared_data / SAMPLE), 2)

@@ -65,7 +65,10 @@ def ingest(ws: Workspace, paths: list[Path], tenant: str, *, format: str | None 
         staged = _stage_all(ws, paths, tenant, ingest_id, staging, format, skip_bad_rows, default_currency,
                             on_source, memory_limit)
         with ws.lake.lock():
-            return _commit(ws, tenant, ingest_id, started, staged)
+            result = _commit(ws, tenant, ingest_id, started, staged)
+            with ws.session() as s:  # what earlier crashes left behind (never listed, older than an hour)
+                ws.lake.collect_garbage(set(s.scalars(select(LakeFile.path).distinct())))
+            return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
