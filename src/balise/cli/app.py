@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from balise.errors import BaliseError
-from balise.i18n import current_language, language_from_env, use_language
+from balise.i18n import language_from_env, use_language
 from balise.i18n import messages as m
 from balise.services.workspace import Workspace, open_workspace
 
@@ -63,7 +62,6 @@ def main_options(
 def main() -> None:
     from balise.cli import commands  # noqa: F401  (registers the commands on `app`)
 
-    start = time.perf_counter()
     try:
         app(standalone_mode=False)
         code = 0
@@ -85,5 +83,4 @@ def main() -> None:
     finally:
         if state.ws is not None:
             state.ws.close()
-    _ = start, current_language
     sys.exit(code)

@@ -227,7 +227,6 @@ def _connector(flavor: str, label: str, detect: Callable[[Header], bool], specif
             "ListCost": "PayGPrice × Quantity" if flavor == "ea" else "paygCostInBillingCurrency",
             "ContractedCost": "UnitPrice × Quantity" + ("" if flavor == "ea" else " × exchangeRatePricingToBilling"),
         },
-        extra_hint="Export the 'Cost and usage details' dataset (actual or amortized cost) from Cost Management.",
     )
 
 

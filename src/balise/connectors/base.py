@@ -83,8 +83,6 @@ class Connector:
     verified: str = "documentation"  # "real export" when tested on a real provider file
     reference: str = ""  # where the column meanings come from
     cost_columns: dict[str, str] = field(default_factory=dict)  # FOCUS cost column -> native column, for docs
-    # Optional hook for sources whose header needs a fix-up before projection (e.g. JSON nesting).
-    extra_hint: str = ""
 
     def present(self, header: Header, names: Iterable[str]) -> list[str]:
         """Real names of the given columns that the header has."""

@@ -204,7 +204,5 @@ CONNECTORS: tuple[Connector, ...] = (
                    "template (2024-03-19)"),
         cost_columns={"BilledCost": "cost + SUM(credits.amount)", "EffectiveCost": "cost + SUM(credits.amount)",
                       "ListCost": "cost_at_list", "ContractedCost": "cost"},
-        extra_hint=("Export the standard usage cost table as newline-delimited JSON, or flatten it in a query "
-                    "(docs/formats/gcp.md lists the column names)."),
     ),
 )

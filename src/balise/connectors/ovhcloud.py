@@ -154,7 +154,6 @@ BILLS = Connector(
     reference=REFERENCE_BILLS,
     cost_columns={"BilledCost": "Montant HT", "EffectiveCost": "Montant HT", "ListCost": "Montant HT",
                   "ContractedCost": "Montant HT"},
-    extra_hint="Download it from the Control Panel: your name > Factures > Actions de masse > Tout exporter en CSV.",
 )
 
 

@@ -166,7 +166,6 @@ CONNECTOR = Connector(
     reference=REFERENCE,
     cost_columns={"BilledCost": "value (or value.units + value.nanos / 10^9)", "EffectiveCost": "value",
                   "ListCost": "value (0 on credits)", "ContractedCost": "value (0 on credits)"},
-    extra_hint="Scaleway exports: see docs/formats/scaleway.md for the expected columns.",
 )
 
 CONNECTORS: tuple[Connector, ...] = (CONNECTOR,)

@@ -84,8 +84,10 @@ UNREADABLE = Msg("the file cannot be read ({error})", "le fichier est illisible 
 HINT_COMPLETE_EXPORT = Msg("Check that it is a complete billing export.", "Vérifiez qu'il s'agit d'un export de facturation complet.")
 MISSING_COLUMN = Msg("the column {column!r} is missing, and the {format} format needs it",
                      "la colonne {column!r} manque, et le format {format} en a besoin")
-HINT_MISSING_COLUMN = Msg("Export the bill again with all columns (found: {found}…).",
-                          "Exportez de nouveau la facture avec toutes ses colonnes (trouvées : {found}…).")
+HINT_MISSING_COLUMN = Msg("Export the bill again with all columns (found: {found}…); docs/formats.md lists what "
+                          "each format needs.",
+                          "Exportez de nouveau la facture avec toutes ses colonnes (trouvées : {found}…) ; "
+                          "docs/formats.md liste les colonnes de chaque format.")
 NO_CURRENCY = Msg("the file has no billing-currency column", "le fichier n'a pas de colonne de devise de facturation")
 HINT_CURRENCY = Msg("Say which currency it is billed in with --currency (e.g. --currency EUR).",
                     "Indiquez la devise de facturation avec --currency (par exemple --currency EUR).")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,9 +104,9 @@ class StagedSource:
         return out
 
 
-def merge_totals(parts: object) -> Totals:
+def merge_totals(parts: Iterable[Totals]) -> Totals:
     out: Totals = {}
-    for t in parts:  # type: ignore[attr-defined]
+    for t in parts:
         for cur, metrics in t.items():
             acc = out.setdefault(cur, dict.fromkeys(_METRICS, 0.0))
             for metric, v in metrics.items():
@@ -359,8 +359,6 @@ def _describe_files(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> list[S
     files: dict[tuple[str, str, str], StagedFile] = {}
     for name, provider, period, account, cur, n, *totals in rows:
         f = files.setdefault((name, provider, period), StagedFile(provider, period, Path(name), {}))
-        if len({(p, m) for (nm, p, m) in files if nm == name}) > 1:
-            raise RuntimeError(f"{name} holds several (provider, period) pairs after the split")
         part = f.accounts.setdefault(account, AccountPart(0, {}))
         part.rows += n
         part.totals[cur] = {k: float(v or 0.0) for k, v in zip(_METRICS, totals, strict=True)}
