@@ -9,7 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -74,3 +86,144 @@ class LakeFile(Base):
     path: Mapped[str] = mapped_column(String(1000))  # relative to the lake root
     rows: Mapped[int] = mapped_column(BigInteger)
     totals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- what people decided: settings, budgets, findings, notifications (migration 0002) ---------------------
+
+class TenantSetting(Base):
+    """A tenant's configuration document by key: ``kpis`` (KPI overrides and additions), ``allocation`` (tag
+    aliases, value normalisation, shared-cost splits), ``policy`` (rule selection and parameters). The value is
+    the validated document, and ``source`` the YAML text it came from when imported from a file."""
+
+    __tablename__ = "tenant_settings"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    key: Mapped[str] = mapped_column(String(50))
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Budget(Base):
+    """A monthly budget (optionally with a yearly amount) for a tenant, or for one tag value of it."""
+
+    __tablename__ = "budgets"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    tag_key: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: the whole tenant
+    tag_value: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    monthly: Mapped[float] = mapped_column(Float)
+    yearly: Mapped[float | None] = mapped_column(Float, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # Alert thresholds as fractions of the budget: on actual spend, and on the month-end forecast.
+    thresholds_actual: Mapped[list[float]] = mapped_column(JSON, default=list)
+    thresholds_forecast: Mapped[list[float]] = mapped_column(JSON, default=list)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FindingRecord(Base):
+    """A finding's lifecycle: the latest evaluation of (rule, subject) and what people decided about it."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("tenant_id", "fingerprint"), Index("ix_findings_tenant_state", "tenant_id",
+                                                                           "lifecycle"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(30))
+    domain: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))  # FAIL / PASS / UNKNOWN at the last evaluation
+    lifecycle: Mapped[str] = mapped_column(String(15))  # open / acknowledged / resolved / suppressed
+    subject: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    title_en: Mapped[str] = mapped_column(Text)
+    title_fr: Mapped[str] = mapped_column(Text)
+    remediation_en: Mapped[str] = mapped_column(Text)
+    remediation_fr: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    monthly_saving_eur: Mapped[float | None] = mapped_column(Float, nullable=True)
+    monthly_kgco2e: Mapped[float | None] = mapped_column(Float, nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)  # of the last ack / suppress / resolve
+    suppressed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FindingEvent(Base):
+    """Every change of a finding's lifecycle, by whom and why (the audit trail of decisions)."""
+
+    __tablename__ = "finding_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(20))  # opened, acknowledged, suppressed, resolved, reopened, expired
+    before: Mapped[str | None] = mapped_column(String(15), nullable=True)
+    after: Mapped[str] = mapped_column(String(15))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class BusinessUnit(Base):
+    """A business volume per month (requests, orders, active users…) for unit-cost KPIs."""
+
+    __tablename__ = "business_units"
+    __table_args__ = (UniqueConstraint("tenant_id", "unit", "month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    unit: Mapped[str] = mapped_column(String(100))
+    month: Mapped[str] = mapped_column(String(7))
+    quantity: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(1000))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UtilisationFile(Base):
+    """An import of CPU / memory utilisation samples (CSV or Prometheus), stored as Parquet in the workspace."""
+
+    __tablename__ = "utilisation_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1000))  # relative to the workspace
+    source: Mapped[str] = mapped_column(String(1000))  # file name or Prometheus URL and query
+    sha256: Mapped[str] = mapped_column(String(64))
+    resources: Mapped[int] = mapped_column(Integer)
+    samples: Mapped[int] = mapped_column(BigInteger)
+    first: Mapped[datetime] = mapped_column(DateTime)
+    last: Mapped[datetime] = mapped_column(DateTime)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NotificationChannel(Base):
+    __tablename__ = "notification_channels"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # webhook, slack, teams, email
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # url / smtp host, port, from, to…
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NotificationSent(Base):
+    """Every send attempt's outcome: sent, failed (after retries), deduplicated or rate-limited."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_dedup", "channel_id", "dedup_key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channels.id"))
+    dedup_key: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    outcome: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
