@@ -59,9 +59,15 @@ class RuleContext:
     end: str  # last month of the window
     as_of: date  # last charge day with data in the window
     rates: Rates
-    # Optional inputs; a rule that needs one and finds None yields UNKNOWN findings or nothing, and says why.
-    inputs: dict[str, Any] = field(default_factory=dict)
+    # Optional inputs by name ("utilisation", "offers", "budgets"…), loaded on first use by ``input(name)``.
+    # A rule that needs one and finds None yields UNKNOWN findings or nothing, and says why.
+    loaders: dict[str, Callable[[], Any]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def input(self, name: str) -> Any:
+        """An optional input (None when the tenant has none, or nobody provides it)."""
+        loader = self.loaders.get(name)
+        return None if loader is None else self.cached("input:" + name, loader)
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """Compute something once per context (rules may share an aggregate)."""

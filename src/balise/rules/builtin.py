@@ -1,0 +1,15 @@
+"""The built-in rules, listed explicitly (no registration by import side effect)."""
+
+from __future__ import annotations
+
+from balise.rules.base import Registry, Rule
+
+
+def builtin_rules() -> tuple[type[Rule], ...]:
+    # Each capability's module exposes RULES; add one line per module.
+    rules: list[type[Rule]] = []
+    return tuple(rules)
+
+
+def default_registry() -> Registry:
+    return Registry(builtin_rules())

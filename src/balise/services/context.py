@@ -1,0 +1,45 @@
+"""Build the ``RuleContext`` that rules and KPIs read, for one tenant and one month."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from balise import engine
+from balise.errors import UsageError
+from balise.i18n import messages as m
+from balise.reference.fx import Rates, ecb
+from balise.rules.context import RuleContext
+from balise.services.costs import _shift, check_month, table
+from balise.services.workspace import Workspace
+
+WINDOW_MONTHS = 3  # rules look at the month asked for and the two before it
+
+# Optional inputs of a context, by name: each takes (workspace, tenant, connection) and returns the input or
+# None. Capabilities add theirs here (utilisation samples, the offer catalog, budgets…).
+LOADERS: dict[str, Callable[[Workspace, str, engine.Backend], Any]] = {}
+
+
+def last_day(ws: Workspace, con: engine.Backend, tenant: str, month: str | None = None) -> date | None:
+    """The last charge day with data (within ``month`` when given)."""
+    t = table(ws, con, tenant, month, month)
+    value = engine.rows(con, t.aggregate(last=t.ChargePeriodStart.max()))[0]["last"]
+    return None if value is None else value.date()
+
+
+def rule_context(ws: Workspace, tenant: str, month: str | None = None, *, con: engine.Backend | None = None,
+                 rates: Rates | None = None, window_months: int = WINDOW_MONTHS) -> RuleContext:
+    """Context for evaluating ``month`` (default: the latest month with data) and the months before it."""
+    ws.tenant(tenant)
+    check_month(month)
+    con = con or engine.connect()
+    as_of = last_day(ws, con, tenant, month)
+    if as_of is None:
+        raise UsageError(m.NO_DATA(tenant=tenant))
+    end = f"{as_of.year:04d}-{as_of.month:02d}"
+    start = _shift(end, -(window_months - 1))
+    loaders: dict[str, Callable[[], Any]] = {name: (lambda f=f: f(ws, tenant, con)) for name, f in LOADERS.items()}
+    return RuleContext(con=con, tenant=tenant, focus=table(ws, con, tenant, start, end),
+                       history=table(ws, con, tenant, None, end), start=start, end=end, as_of=as_of,
+                       rates=rates or ecb(), loaders=loaders)
