@@ -39,7 +39,12 @@ def rule_context(ws: Workspace, tenant: str, month: str | None = None, *, con: e
         raise UsageError(m.NO_DATA(tenant=tenant))
     end = f"{as_of.year:04d}-{as_of.month:02d}"
     start = _shift(end, -(window_months - 1))
-    loaders: dict[str, Callable[[], Any]] = {name: (lambda f=f: f(ws, tenant, con)) for name, f in LOADERS.items()}
+    loaders = {name: _bind(f, ws, tenant, con) for name, f in LOADERS.items()}
     return RuleContext(con=con, tenant=tenant, focus=table(ws, con, tenant, start, end),
                        history=table(ws, con, tenant, None, end), start=start, end=end, as_of=as_of,
                        rates=rates or ecb(), loaders=loaders)
+
+
+def _bind(f: Callable[[Workspace, str, engine.Backend], Any], ws: Workspace, tenant: str,
+          con: engine.Backend) -> Callable[[], Any]:
+    return lambda: f(ws, tenant, con)
