@@ -201,12 +201,15 @@ class UtilisationFile(Base):
 
 
 class NotificationChannel(Base):
+    """Where a tenant's alerts go (see ``balise.notify.channel`` for the configuration keys by kind)."""
+
     __tablename__ = "notification_channels"
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20))  # webhook, slack, teams, email
+    lang: Mapped[str] = mapped_column(String(5), default="en")  # language of the messages sent to it
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # url / smtp host, port, from, to…
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -219,11 +222,14 @@ class NotificationSent(Base):
     __table_args__ = (Index("ix_notifications_dedup", "channel_id", "dedup_key", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
-    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channels.id"))
+    # NULL once the channel is removed; ``channel`` keeps its name so the log still reads.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("notification_channels.id", ondelete="SET NULL"),
+                                                   nullable=True)
+    channel: Mapped[str] = mapped_column(String(100))
     dedup_key: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))  # sent, failed, deduplicated, rate_limited
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime)

@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('lang', sa.String(length=5), nullable=False),
     sa.Column('config', sa.JSON(), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -135,7 +136,8 @@ def upgrade() -> None:
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
-    sa.Column('channel_id', sa.Integer(), nullable=False),
+    sa.Column('channel_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=100), nullable=False),
     sa.Column('dedup_key', sa.String(length=200), nullable=False),
     sa.Column('subject', sa.Text(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
@@ -143,7 +145,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['channel_id'], ['notification_channels.id'], ),
+    sa.ForeignKeyConstraint(['channel_id'], ['notification_channels.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
