@@ -57,3 +57,31 @@ def test_users_rates_file(tmp_path: Path) -> None:
     f.write_text("day,code,value\n")
     with pytest.raises(BadSourceError, match="lacks the column"):
         from_file(f)
+
+
+def test_ecb_monthly_averages_match_a_plain_csv_reading_of_the_same_file() -> None:
+    """The Arrow/numpy reader gives exactly the averages of a straightforward csv-module reading."""
+    import csv
+    import io
+    import math
+    import zipfile
+    from importlib import resources
+
+    from balise.reference.fx import ecb
+
+    data = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        text = z.read(z.namelist()[0]).decode()
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader)]
+    acc: dict[tuple[str, str], list[float]] = {}
+    for rec in reader:
+        for cur, val in zip(header[1:], rec[1:], strict=False):
+            if cur and val.strip() and val.strip() != "N/A":
+                acc.setdefault((cur, rec[0].strip()[:7]), []).append(float(val))
+    rates = ecb()
+    assert len(acc) > 5000
+    for (cur, month), values in acc.items():
+        r = rates.rate(cur, month)
+        assert (r.basis_month, r.fixings) == (month, len(values)), (cur, month)
+        assert math.isclose(r.per_eur, sum(values) / len(values), rel_tol=1e-12), (cur, month)

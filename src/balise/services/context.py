@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from balise import engine
@@ -40,9 +41,14 @@ def rule_context(ws: Workspace, tenant: str, month: str | None = None, *, con: e
     end = f"{as_of.year:04d}-{as_of.month:02d}"
     start = _shift(end, -(window_months - 1))
     loaders = {name: _bind(f, ws, tenant, con) for name, f in LOADERS.items()}
+    files = ws.live_files(tenant, (_shift(start, -1), _shift(end, 1)))
     return RuleContext(con=con, tenant=tenant, focus=table(ws, con, tenant, start, end),
                        history=table(ws, con, tenant, None, end), start=start, end=end, as_of=as_of,
-                       rates=rates or ecb(), loaders=loaders)
+                       rates=rates or ecb(), loaders=loaders, files=files, rollup_cache=rollup_dir(ws))
+
+
+def rollup_dir(ws: Workspace) -> Path:
+    return ws.home / "cache" / "rollups"
 
 
 def _bind(f: Callable[[Workspace, str, engine.Backend], Any], ws: Workspace, tenant: str,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -129,8 +130,26 @@ def _commit(ws: Workspace, tenant: str, ingest_id: str, started: datetime,
     except BaseException:
         ws.lake.remove(placed)  # the transaction rolled back: the files it would have made live are not
         raise
+    _rollups(ws, placed, retired)
     ws.lake.remove(retired)
     return IngestResult(ingest_id, tenant, summaries, len(retired))
+
+
+def _rollups(ws: Workspace, placed: list[str], retired: list[str]) -> None:
+    """Compute the new live files' per-resource rollups now, so the first analysis after an ingest is fast, and
+    drop those of retired files. A cache only: if this fails, the rollups are computed when first needed."""
+    from balise.lake import rollup
+    from balise.services.context import rollup_dir
+
+    cache = rollup_dir(ws)
+    try:
+        for rel in retired:
+            path = ws.lake.absolute(rel)
+            if path.exists():
+                rollup.rollup_path(cache, path).unlink(missing_ok=True)
+        rollup.ensure([ws.lake.absolute(p) for p in placed], cache)
+    except (OSError, duckdb.Error):
+        pass
 
 
 def _replace(ws: Workspace, s: Session, tenant_id: int, keys: set[tuple[str, str, str]], ingest_id: str,
