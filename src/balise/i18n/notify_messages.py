@@ -58,3 +58,27 @@ SECRET_ENV_MISSING = Msg("the environment variable {name} (the channel's {key}) 
 MORE_ITEMS = Msg("… and {n} more", "… et {n} de plus")
 EMAIL_FOOTER = Msg("Sent by Balise for tenant {tenant}. Run `balise check --tenant {tenant}` for the details.",
                    "Envoyé par Balise pour le client {tenant}. Lancez `balise check --tenant {tenant}` pour le détail.")
+
+# --- channels and records (services) ----------------------------------------------------------------------
+BAD_CHANNEL_NAME = Msg("invalid channel name {name!r}: use letters, digits, '.', '-' or '_' (at most 100)",
+                       "nom de canal invalide {name!r} : utilisez lettres, chiffres, « . », « - » ou « _ » "
+                       "(100 au plus)")
+BAD_LANG = Msg("--lang {value!r}: use en or fr", "--lang {value!r} : utilisez en ou fr")
+CHANNEL_EXISTS = Msg("tenant {tenant} already has a channel named {name!r}: choose another name, or remove it "
+                     "first with `balise notify remove {name} --tenant {tenant}`",
+                     "le client {tenant} a déjà un canal nommé {name!r} : choisissez un autre nom, ou supprimez-le "
+                     "d'abord avec `balise notify remove {name} --tenant {tenant}`")
+UNKNOWN_CHANNEL = Msg("tenant {tenant} has no channel named {name!r} (its channels: {known}); "
+                      "list them with `balise notify list --tenant {tenant}`",
+                      "le client {tenant} n'a pas de canal nommé {name!r} (ses canaux : {known}) ; "
+                      "listez-les avec `balise notify list --tenant {tenant}`")
+BAD_OUTCOME = Msg("--outcome {value!r}: use one of {known}", "--outcome {value!r} : utilisez l'un de {known}")
+RATE_SUMMARY_SUBJECT = Msg("[Balise {tenant}] {n} more alert(s) held back by the rate limit",
+                           "[Balise {tenant}] {n} alerte(s) de plus retenue(s) par la limite d'envoi")
+RATE_SUMMARY_TEXT = Msg("This channel takes at most {limit} messages an hour; these alerts will be sent at a later "
+                        "run. See them all now with `balise check --tenant {tenant}`.",
+                        "Ce canal reçoit au plus {limit} messages par heure ; ces alertes partiront lors d'une "
+                        "prochaine exécution. Voyez-les toutes dès maintenant avec `balise check --tenant {tenant}`.")
+TEST_SUBJECT = Msg("[Balise {tenant}] test message", "[Balise {tenant}] message de test")
+TEST_TEXT = Msg("If you read this, the channel {channel} works: Balise alerts will arrive here.",
+                "Si vous lisez ceci, le canal {channel} fonctionne : les alertes de Balise arriveront ici.")
