@@ -61,10 +61,12 @@ def main_options(
 
 def main() -> None:
     from balise.cli import commands  # noqa: F401  (registers the commands on `app`)
+    from balise.cli import operate_cmds  # noqa: F401
 
     try:
-        app(standalone_mode=False)
-        code = 0
+        # without standalone mode click returns the code of a typer.Exit instead of raising it
+        returned = app(standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0
     except BaliseError as e:
         from balise.cli.render import error
         error(str(e))

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from balise.i18n import Lang, Text
+from balise.i18n import Lang, Msg, Text
 
-# A text shown to a person: fixed, bilingual, or formatted for the language (money, numbers).
-Shown = str | Text | Callable[[Lang], str]
+# A text shown to a person: fixed, bilingual (a Text, or a Msg without placeholders), or formatted for the
+# language (money, numbers).
+Shown = str | Text | Msg | Callable[[Lang], str]
 
 
 def show(value: Shown | None, lang: Lang) -> str:
@@ -24,7 +25,7 @@ def show(value: Shown | None, lang: Lang) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, Text):
+    if isinstance(value, (Text, Msg)):
         return value.render(lang)
     return value(lang)
 
