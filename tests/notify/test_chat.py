@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from localservers import Answer, HttpReceiver
+from localservers import FAST, Answer, HttpReceiver, sample
 
 from balise.notify import Channel, Item, send
 from balise.notify.teams import CARD_TYPE
-from conftest import FAST, sample
 
 
 def test_slack_payload_is_text_plus_attachments_with_fields(http: HttpReceiver) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
-from localservers import SmtpReceiver, free_port, self_signed
+from localservers import FAST, SmtpReceiver, free_port, sample, self_signed
 
 from balise.notify import Channel, send
-from conftest import FAST, sample
 
 
 def mail_channel(port: int, lang: str = "en", **config: object) -> Channel:

@@ -6,11 +6,10 @@ import hashlib
 import hmac
 import time
 
-from localservers import Answer, HttpReceiver, closed_port_url
+from localservers import FAST, Answer, HttpReceiver, closed_port_url, sample
 
 from balise.notify import Channel, RetryPolicy, send
 from balise.notify.webhook import DELIVERY_HEADER, SIGNATURE_HEADER
-from conftest import FAST, sample
 
 
 def hook(url: str, **config: object) -> Channel:
