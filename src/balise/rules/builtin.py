@@ -8,6 +8,8 @@ from balise.rules.base import Registry, Rule
 def builtin_rules() -> tuple[type[Rule], ...]:
     # Each capability's module exposes RULES; add one line per module.
     rules: list[type[Rule]] = []
+    from balise.rules import budget_rules
+    rules.extend(budget_rules.RULES)
     return tuple(rules)
 
 

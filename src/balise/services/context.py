@@ -22,6 +22,29 @@ WINDOW_MONTHS = 3  # rules look at the month asked for and the two before it
 LOADERS: dict[str, Callable[[Workspace, str, engine.Backend], Any]] = {}
 
 
+def _budgets(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import budgets
+    return budgets.source(ws, tenant)
+
+
+def _units(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import units
+    return units.volumes(ws, tenant)
+
+
+def _allocation(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import allocation
+    return allocation.config(ws, tenant)
+
+
+def _policy(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import findings
+    return findings.tenant_policy(ws, tenant)
+
+
+LOADERS.update(budgets=_budgets, units=_units, allocation=_allocation, policy=_policy)
+
+
 def last_day(ws: Workspace, con: engine.Backend, tenant: str, month: str | None = None) -> date | None:
     """The last charge day with data (within ``month`` when given)."""
     t = table(ws, con, tenant, month, month)
