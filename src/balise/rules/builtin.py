@@ -7,7 +7,10 @@ from balise.rules.base import Registry, Rule
 
 def builtin_rules() -> tuple[type[Rule], ...]:
     # Each capability's module exposes RULES; add one line per module.
+    from balise.rules import anomaly_rules
+
     rules: list[type[Rule]] = []
+    rules.extend(anomaly_rules.RULES)
     from balise.rules import budget_rules
     rules.extend(budget_rules.RULES)
     return tuple(rules)
