@@ -64,6 +64,7 @@ def main() -> None:
     from balise.cli import analyses_cmds, budgets_cmds, kpis_cmds  # noqa: F401
     from balise.cli import operate_cmds  # noqa: F401
     from balise.cli import findings_cmds  # noqa: F401
+    from balise.cli import utilisation_cmds  # noqa: F401
 
     try:
         # without standalone mode click returns the code of a typer.Exit instead of raising it

@@ -17,9 +17,23 @@ from balise.services.workspace import Workspace
 
 WINDOW_MONTHS = 3  # rules look at the month asked for and the two before it
 
+
+def _utilisation(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services.utilisation import utilisation_table
+    return utilisation_table(ws, con, tenant)
+
+
+def _offers(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.reference.offers import default_catalog
+    return default_catalog()
+
+
 # Optional inputs of a context, by name: each takes (workspace, tenant, connection) and returns the input or
 # None. Capabilities add theirs here (utilisation samples, the offer catalog, budgets…).
-LOADERS: dict[str, Callable[[Workspace, str, engine.Backend], Any]] = {}
+LOADERS: dict[str, Callable[[Workspace, str, engine.Backend], Any]] = {
+    "utilisation": _utilisation,  # ibis.Table of CPU/memory samples (balise.services.utilisation), or None
+    "offers": _offers,  # the offer catalog (balise.reference.offers.Catalog)
+}
 
 
 def _budgets(ws: Workspace, tenant: str, con: engine.Backend) -> Any:

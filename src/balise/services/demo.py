@@ -23,6 +23,16 @@ def load_demo(ws: Workspace, rows: int | None = None, *, seed: int = 42, on_sour
             files = generate(work, rows, seed=seed)
         except ValueError as e:  # the generator's own argument checks (e.g. too few rows for the scenarios)
             raise UsageError(m.DEMO_BAD_ARGS(error=str(e))) from None
-        return ingest(ws, files, DEMO_TENANT, on_source=on_source, memory_limit=memory_limit)
+        result = ingest(ws, files, DEMO_TENANT, on_source=on_source, memory_limit=memory_limit)
+        _import_utilisation(ws, work, seed)
+        return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _import_utilisation(ws: Workspace, work: Path, seed: int) -> None:
+    """The demo VMs' CPU and memory over the demo's last 30 days (docs/demo-company.md, "Utilisation")."""
+    from balise.demo.utilisation import write_csv
+    from balise.services.utilisation import import_csv
+
+    import_csv(ws, DEMO_TENANT, write_csv(work / "demo-utilisation.csv", seed=seed))
