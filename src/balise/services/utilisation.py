@@ -301,7 +301,7 @@ def _store(ws: Workspace, tenant: str, samples: list[Sample], source: str) -> Ut
     pq.write_table(table, aside)
     os.replace(aside, final)
     rel = str(final.relative_to(ws.home))
-    keys = {(x[0], x[1]) for x in samples}
+    keys = {x[0] or x[1] for x in samples}  # a resource is its id, else its name (as utilisation_table)
     stamps = [x[2] for x in samples]
     tenant_id = ws.tenant(tenant).id
     try:
