@@ -92,6 +92,12 @@ def clean_focus(path: Path) -> Path:
 def test_demo_fails_the_check_with_its_planted_alerts(demo: Cli) -> None:
     r = demo.json("check", "--tenant", "demo", code=1)
     assert r["tenant"] == "demo" and r["month"] == "2026-10" and r["exit_code"] == 1 and r["severity"] == "high"
+    assert set(r) == {"tenant", "month", "severity", "exit_code", "kpis_in_alert", "findings", "acknowledged",
+                      "summary", "notifications", "seconds"}  # docs/json.md
+    assert set(r["summary"]) == {"kpis", "kpis_in_alert", "findings", "open_by_severity", "saving_eur",
+                                 "open_saving_eur"}
+    for k in r["kpis_in_alert"]:
+        assert {"id", "label", "value", "unit", "threshold", "status", "owner", "frequency"} <= set(k)
     alerts = {k["id"]: k for k in r["kpis_in_alert"]}
     # docs/demo-company.md: AWS compute coverage 46 % over the year (< 60 %), and 12–15 % of the spend untagged
     # (so tag coverage < 90 %)
@@ -140,6 +146,8 @@ def test_notify_through_a_webhook_then_deduplicated(demo: Cli, http: HttpReceive
         alerts = len(r["kpis_in_alert"]) + len(r["findings"])
         assert alerts >= 2 and [n["outcome"] for n in r["notifications"]] == ["sent"] * alerts
         assert len(http.requests) == alerts and http.requests[0].headers["X-Team"] == "sre"
+        assert set(r["notifications"][0]) == {"channel", "kind", "dedup_key", "subject", "outcome", "attempts",
+                                              "error", "at"}
         keys = {req.json()["dedup_key"] for req in http.requests}
         assert {f"kpi:{k['id']}:2026-10" for k in r["kpis_in_alert"]} | \
             {f"finding:{f['fingerprint']}" for f in r["findings"]} == keys

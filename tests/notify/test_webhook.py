@@ -116,3 +116,17 @@ def test_a_slow_server_times_out_and_is_retried(http: HttpReceiver) -> None:
     d = send(hook(http.url), sample(), policy=RetryPolicy(attempts=2, base_delay=0.01, timeout=0.3))
     assert d.ok and len(d.attempts) == 2 and d.attempts[0].status is None
     assert "timed out" in (d.attempts[0].error or "")
+
+
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    from balise.notify.http import retry_after
+
+    now = datetime(2026, 12, 1, 7, 0, 0, tzinfo=UTC)
+    assert retry_after("120") == 120.0
+    assert retry_after(format_datetime(datetime(2026, 12, 1, 7, 0, 45, tzinfo=UTC), usegmt=True),
+                       now=now.timestamp()) == 45.0
+    assert retry_after("Tue, 01 Dec 2026 06:00:00 GMT", now=now.timestamp()) == 0.0  # in the past: no wait
+    assert retry_after("soon") is None and retry_after(None) is None
