@@ -4,6 +4,7 @@ and a row in docs/findings.md."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import string
 from pathlib import Path
@@ -35,7 +36,7 @@ def test_the_registry_is_not_empty_and_codes_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=ids)
 def test_code_and_dotted_name(rule: type[Rule]) -> None:
     assert re.fullmatch(r"[A-Z]{3}-\d{3}", rule.code)
-    assert re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", rule.name)
+    assert re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", rule.name)
     assert rule.name.split(".")[0] == rule.domain.value
     assert all(re.fullmatch(r"[a-z0-9-]+", g) for g in rule.groups) and rule.groups
 
@@ -55,7 +56,8 @@ def test_params_schema_is_closed_described_and_its_defaults_validate(rule: type[
     defaults = rule.make_params()
     for name, prop in schema["properties"].items():
         assert prop.get("description"), f"{rule.code}.{name} has no description"
-    values = {f.name: getattr(defaults, f.name) for f in dataclasses.fields(rule.Params)}
+    # as a YAML or JSON document holds them (tuples become lists)
+    values = json.loads(json.dumps({f.name: getattr(defaults, f.name) for f in dataclasses.fields(rule.Params)}))
     jsonschema.validate(values, schema)
     full = {"rules": {rule.code: {"enabled": True, "severity": rule.severity.value, "params": values}}}
     jsonschema.validate(full, policy_schema(default_registry()))
@@ -70,7 +72,7 @@ def test_title_and_remediation_in_english_and_french_with_the_same_placeholders(
 
 def test_every_rule_has_a_row_in_the_docs_table() -> None:
     text = DOC.read_text()
-    rows = dict(re.findall(r"^\| ([A-Z]{3}-\d{3}) \| `([a-z0-9_.]+)` \|", text, re.M))
+    rows = dict(re.findall(r"^\| ([A-Z]{3}-\d{3}) \| `([a-z0-9_.-]+)` \|", text, re.M))
     missing = [f"{r.code} {r.name}" for r in RULES if rows.get(r.code) != r.name]
     assert missing == [], f"add a row to the rules table of {DOC.name}: | CODE | `dotted.name` | domain | …"
     unknown = sorted(set(rows) - {r.code for r in RULES})

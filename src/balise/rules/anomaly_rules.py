@@ -290,7 +290,7 @@ class UntaggedSpend(Rule):
         for r in ctx.cached("usage_without_resource_by_tags", lambda: _usage_without_resource(ctx)):
             eur = ctx.to_eur(float(r["cost"] or 0.0), r["currency"])
             total += eur
-            if account(eur, _tags(r["tags"])):
+            if account(eur, _tags(r["tags"])) and eur:
                 without[r["service"] or ""] = without.get(r["service"] or "", 0.0) + eur
         amount = sum(u["cost_eur"] for u in untagged) + sum(without.values())
         share = amount / total if total > 0 else 0.0
