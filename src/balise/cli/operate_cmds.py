@@ -108,7 +108,7 @@ def show_check(r: Any) -> None:
         render.say(nm.CHECK_NO_KPI(total=len(r.kpis)))
     if r.findings:
         render.table(str(nm.CHECK_FINDINGS(n=len(r.findings), severity=r.severity.value)),
-                     ["id", nm.H_SEVERITY(), nm.H_CODE(), nm.H_TITLE(), nm.F_SAVING(), nm.F_OWNER()],
+                     ["Id", nm.H_SEVERITY(), nm.H_CODE(), nm.H_TITLE(), nm.F_SAVING(), nm.F_OWNER()],
                      [[v.id, v.severity, v.code, _text(v.title),
                        "—" if v.monthly_saving_eur is None else money(v.monthly_saving_eur, "EUR"), v.owner or "—"]
                       for v in r.findings], right=(4,))
@@ -125,9 +125,15 @@ def show_check(r: Any) -> None:
             c = summarise(r.notifications)
             render.say(nm.CHECK_NOTIFIED(sent=c["sent"], failed=c["failed"], dedup=c["deduplicated"],
                                          limited=c["rate_limited"], channels=r.channels))
+            errors: dict[tuple[str, str], list[str]] = {}
             for o in r.notifications:
                 if o.outcome == "failed":
-                    render.error(str(nm.SEND_FAILED(channel=o.channel, subject=o.subject, error=o.error)))
+                    errors.setdefault((o.channel, o.error or "?"), []).append(o.subject)
+            for (channel, error), subjects in errors.items():
+                if len(subjects) == 1:
+                    render.error(str(nm.SEND_FAILED(channel=channel, subject=subjects[0], error=error)))
+                else:
+                    render.error(str(nm.SENDS_FAILED(channel=channel, n=len(subjects), error=error)))
     render.say(nm.CHECK_FAIL(code=r.exit_code) if r.exit_code else nm.CHECK_OK())
 
 
