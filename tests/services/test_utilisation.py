@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -165,7 +165,7 @@ class _Prometheus(BaseHTTPRequestHandler):
     """Replays the recorded ``query_range`` answers of tests/services/fixtures; /bad answers as Prometheus does
     to a malformed query, /html like a web page, /percent with percentages instead of fractions."""
 
-    requests: list[dict[str, str]] = []
+    requests: ClassVar[list[dict[str, str]]] = []
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -252,7 +252,7 @@ def test_prometheus_errors_are_clear(ws: Workspace, tenant: str, prometheus: str
         import_prometheus(ws, tenant, prometheus + "/html", start=START, end=END)
     with pytest.raises(UsageError, match="must return a fraction from 0 to 1"):
         import_prometheus(ws, tenant, prometheus + "/percent", start=START, end=END)
-    with pytest.raises(UsageError, match="carries the label 'instance'.*found: nodename"):
+    with pytest.raises(UsageError, match=r"carries the label 'instance'.*found: nodename"):
         import_prometheus(ws, tenant, prometheus + "/nolabel", start=START, end=END)
     with pytest.raises(UsageError, match="not a step"):
         import_prometheus(ws, tenant, prometheus, start=START, end=END, step="five minutes")

@@ -2,7 +2,7 @@
 
 Shipped as reference data in ``balise/reference/data`` (``SOURCES.yaml`` says where each file comes from):
 
-- ``offers-eu-2026.csv``: 1,432 offers of AWS, Azure, GCP, OVHcloud, Scaleway, Hetzner, Infomaniak, IONOS,
+- ``offers-eu-2026.csv``: 1,433 offers of AWS, Azure, GCP, OVHcloud, Scaleway, Hetzner, Infomaniak, IONOS,
   Exoscale, STACKIT and UpCloud, EUR per hour excluding VAT, **one location per provider** (not per region),
   read between 2026-05-20 and 2026-08-17 (``price_date``); ``manually_collected`` marks prices read from a
   web page rather than an API;
