@@ -276,16 +276,16 @@ def test_persisting_is_one_transaction(tws: Workspace, monkeypatch: pytest.Monke
     EMIT.update(a=Status.FAIL)
     run(tws)
     EMIT.update(b=Status.FAIL, c=Status.FAIL)
-    real = svc._refresh
+    real = svc._values
     calls = []
 
-    def flaky(rec: Any, f: Finding, at: datetime) -> None:
+    def flaky(f: Finding) -> dict[str, Any]:
         calls.append(f.subject.id)
         if len(calls) == 3:
             raise OSError("disk full")
-        real(rec, f, at)
+        return real(f)
 
-    monkeypatch.setattr(svc, "_refresh", flaky)
+    monkeypatch.setattr(svc, "_values", flaky)
     with pytest.raises(OSError):
         run(tws)
     monkeypatch.undo()

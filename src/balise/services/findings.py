@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from balise import engine as db_engine
@@ -122,87 +122,107 @@ def evaluate(ws: Workspace, tenant: str, month: str | None = None, *, codes: Ite
     return run
 
 
+_STATE = (FindingRecord.id, FindingRecord.fingerprint, FindingRecord.code, FindingRecord.lifecycle,
+          FindingRecord.reason, FindingRecord.suppressed_until)
+
+
 def _persist(ws: Workspace, tenant: str, run: FindingsRun, enabled: set[str], *,
              resolve_absent: bool) -> dict[str, int]:
+    """Upsert the run's findings and move lifecycles, in one transaction of bulk statements (thousands of
+    findings: a few executemany, not one ORM object each)."""
     tid = ws.tenant(tenant).id
     at = now()
     ran_ok = {r.code for r in run.rules if r.ok}
     changes = dict.fromkeys(("opened", "reopened", "resolved", "expired", "seen"), 0)
+    found = [(f.fingerprint, f) for f in run.findings]
+    seen = {fp for fp, _ in found}
     with ws.session() as s, s.begin():
-        records = {r.fingerprint: r for r in s.scalars(select(FindingRecord).where(FindingRecord.tenant_id == tid))}
-        events: list[tuple[FindingRecord, str, str | None, str, str | None]] = []
+        records = {r.fingerprint: dict(r._mapping)
+                   for r in s.execute(select(*_STATE).where(FindingRecord.tenant_id == tid))}
+        events: list[dict[str, Any]] = []
 
-        def change(rec: FindingRecord, action: str, after: Lifecycle, reason: str | None) -> None:
-            events.append((rec, action, rec.lifecycle if rec.id is not None else None, after.value, reason))
-            rec.lifecycle = after.value
-            rec.reason = reason  # an automatic change's reason; a reopened or expired finding has none
-            rec.updated_at = at
+        def change(rec: dict[str, Any], action: str, after: Lifecycle, reason: str | None) -> None:
+            events.append({"fingerprint": rec["fingerprint"], "at": at, "action": action,
+                           "before": rec["lifecycle"], "after": after.value, "reason": reason, "by": BALISE})
+            rec["lifecycle"], rec["reason"], rec["changed"] = after.value, reason, True
             changes[action] += 1
 
         for rec in records.values():
-            if rec.lifecycle == Lifecycle.SUPPRESSED and rec.suppressed_until and rec.suppressed_until <= at:
-                change(rec, "expired", Lifecycle.OPEN, None)
-                rec.suppressed_until = None
-        manual = _resolved_by_people(s, [records[f.fingerprint] for f in run.findings
-                                         if f.fingerprint in records
-                                         and records[f.fingerprint].lifecycle == Lifecycle.RESOLVED])
-        for f in run.findings:
-            found = records.get(f.fingerprint)
+            if rec["lifecycle"] == Lifecycle.SUPPRESSED and rec["suppressed_until"] and rec["suppressed_until"] <= at:
+                change(rec, "expired", Lifecycle.OPEN, None)  # a reopened or expired finding has no reason
+                rec["suppressed_until"] = None
+        manual = _resolved_by_people(s, [records[fp]["id"] for fp, _ in found
+                                         if fp in records and records[fp]["lifecycle"] == Lifecycle.RESOLVED])
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for fp, f in found:
+            values = _values(f)
             failing = f.status in _FAILING
-            if found is None:
-                rec = FindingRecord(tenant_id=tid, fingerprint=f.fingerprint, first_seen=at, lifecycle="",
-                                    reason=None, suppressed_until=None)
-                _refresh(rec, f, at)
-                s.add(rec)
+            known = records.get(fp)
+            if known is None:
+                rec = {"fingerprint": fp, "lifecycle": None, "reason": None, "suppressed_until": None}
                 change(rec, "opened" if failing else "resolved", Lifecycle.OPEN if failing else Lifecycle.RESOLVED,
                        None if failing else "PASS")
+                inserts.append({**values, "tenant_id": tid, "fingerprint": fp, "first_seen": at, "last_seen": at,
+                                "updated_at": at, "lifecycle": rec["lifecycle"], "reason": rec["reason"],
+                                "suppressed_until": None})
                 continue
-            rec = found
-            _refresh(rec, f, at)
+            rec = known
             changes["seen"] += 1
-            if failing and rec.lifecycle == Lifecycle.RESOLVED:
-                resolved_on = manual.get(rec.id)
+            if failing and rec["lifecycle"] == Lifecycle.RESOLVED:
+                resolved_on = manual.get(rec["id"])
                 if resolved_on is None or run.as_of > resolved_on:
                     change(rec, "reopened", Lifecycle.OPEN, None)
-            elif not failing and rec.lifecycle in _ACTIVE:
+            elif not failing and rec["lifecycle"] in _ACTIVE:
                 change(rec, "resolved", Lifecycle.RESOLVED, "PASS")
-        if resolve_absent:
-            seen = run.fingerprints
-            for fp, rec in records.items():
-                if fp in seen or rec.lifecycle not in _ACTIVE:
-                    continue
-                if rec.code not in enabled:
+            updates.append({**values, "id": rec["id"], "last_seen": at, "updated_at": at,
+                            "lifecycle": rec["lifecycle"], "reason": rec["reason"],
+                            "suppressed_until": rec["suppressed_until"]})
+        for fp, rec in records.items():
+            if fp in seen:
+                continue
+            if resolve_absent and rec["lifecycle"] in _ACTIVE:
+                if rec["code"] not in enabled:
                     change(rec, "resolved", Lifecycle.RESOLVED, "rule disabled")
-                elif rec.code in ran_ok:
+                elif rec["code"] in ran_ok:
                     change(rec, "resolved", Lifecycle.RESOLVED, "no longer found")
-        s.flush()  # ids of the new records
-        s.add_all(FindingEvent(finding_id=rec.id, at=at, action=action, before=before, after=after,
-                               reason=reason, by=BALISE) for rec, action, before, after, reason in events)
+        moved = [{"id": r["id"], "lifecycle": r["lifecycle"], "reason": r["reason"],
+                  "suppressed_until": r["suppressed_until"], "updated_at": at}
+                 for fp, r in records.items() if fp not in seen and r.get("changed")]
+        table = FindingRecord.__table__
+        by_id = update(table).where(table.c.id == bindparam("_id"))  # type: ignore[arg-type]
+        for rows in (updates, moved):
+            if rows:  # one executemany per shape of row
+                s.execute(by_id, [{"_id": r.pop("id"), **r} for r in rows])
+        ids = {fp: rec["id"] for fp, rec in records.items()}
+        if inserts:
+            q = insert(FindingRecord).returning(FindingRecord.id, FindingRecord.fingerprint)
+            ids.update((fp, id) for id, fp in s.execute(q, inserts))
+        if events:
+            s.execute(insert(FindingEvent), [{"finding_id": ids[e.pop("fingerprint")], **e} for e in events])
     return changes
 
 
-def _refresh(rec: FindingRecord, f: Finding, at: datetime) -> None:
-    rec.code, rec.domain, rec.severity, rec.status = f.code, f.domain.value, f.severity.value, f.status.value
-    rec.subject = {k: getattr(f.subject, k) for k in ("kind", "id", "name", "provider", "account", "region")}
-    rec.title_en, rec.title_fr = f.title.render("en"), f.title.render("fr")
-    rec.remediation_en, rec.remediation_fr = f.remediation.render("en"), f.remediation.render("fr")
-    rec.evidence = f.evidence
-    rec.monthly_saving_eur = None if f.monthly_saving_eur is None else round(f.monthly_saving_eur, 2)
-    rec.monthly_kgco2e = f.monthly_kgco2e
-    rec.owner = f.owner
-    rec.last_seen = rec.updated_at = at
+def _values(f: Finding) -> dict[str, Any]:
+    """A finding's stored figures and texts (both languages)."""
+    return {"code": f.code, "domain": f.domain.value, "severity": f.severity.value, "status": f.status.value,
+            "subject": {k: getattr(f.subject, k) for k in ("kind", "id", "name", "provider", "account", "region")},
+            "title_en": f.title.render("en"), "title_fr": f.title.render("fr"),
+            "remediation_en": f.remediation.render("en"), "remediation_fr": f.remediation.render("fr"),
+            "evidence": f.evidence,
+            "monthly_saving_eur": None if f.monthly_saving_eur is None else round(f.monthly_saving_eur, 2),
+            "monthly_kgco2e": f.monthly_kgco2e, "owner": f.owner}
 
 
-def _resolved_by_people(s: Session, records: list[FindingRecord]) -> dict[int, date]:
+def _resolved_by_people(s: Session, ids: list[int]) -> dict[int, date]:
     """For resolved records whose last resolution was a person's: the day they resolved it."""
-    if not records:
-        return {}
-    q = (select(FindingEvent.finding_id, FindingEvent.at, FindingEvent.by)
-         .where(FindingEvent.finding_id.in_([r.id for r in records]), FindingEvent.action == "resolved")
-         .order_by(FindingEvent.at, FindingEvent.id))
     last: dict[int, tuple[datetime, str | None]] = {}
-    for fid, at, by in s.execute(q):
-        last[fid] = (at, by)
+    for i in range(0, len(ids), 1000):
+        q = (select(FindingEvent.finding_id, FindingEvent.at, FindingEvent.by)
+             .where(FindingEvent.finding_id.in_(ids[i:i + 1000]), FindingEvent.action == "resolved")
+             .order_by(FindingEvent.at, FindingEvent.id))
+        for fid, at, by in s.execute(q):
+            last[fid] = (at, by)
     return {fid: at.date() for fid, (at, by) in last.items() if by != BALISE}
 
 
@@ -223,7 +243,7 @@ def list_findings(ws: Workspace, tenant: str, *, domain: str | None = None, stat
         _choice(lc, [x.value for x in Lifecycle], rm.W_LIFECYCLE)
     tid = ws.tenant(tenant).id
     at = now()
-    q = select(FindingRecord).where(FindingRecord.tenant_id == tid)
+    q = select(*FindingRecord.__table__.c).where(FindingRecord.tenant_id == tid)  # rows, not ORM objects
     if dom:
         q = q.where(FindingRecord.domain == dom)
     if lifecycles:
@@ -231,10 +251,11 @@ def list_findings(ws: Workspace, tenant: str, *, domain: str | None = None, stat
     if fingerprints is not None:
         q = q.where(FindingRecord.fingerprint.in_(list(fingerprints)))
     with ws.session() as s:
-        views = [_view(r, at) for r in s.scalars(q)]
-    views = [v for v in views if Severity(v.severity).at_least(sev) and (st is None or v.status == st)
+        views = [_view(r, at) for r in s.execute(q)]
+    rank = {x.value: x.rank for x in Severity}
+    views = [v for v in views if rank[v.severity] <= sev.rank and (st is None or v.status == st)
              and (owner is None or (v.owner or "").lower() == owner.lower())]
-    return sorted(views, key=lambda v: (Severity(v.severity).rank, -(v.monthly_saving_eur or 0.0), v.code, v.id))
+    return sorted(views, key=lambda v: (rank[v.severity], -(v.monthly_saving_eur or 0.0), v.code, v.id))
 
 
 def get_finding(ws: Workspace, tenant: str, id: int | str) -> FindingView:
@@ -250,7 +271,8 @@ def finding_events(ws: Workspace, tenant: str, id: int | str) -> list[FindingEve
                               .order_by(FindingEvent.at, FindingEvent.id)))
 
 
-def _view(r: FindingRecord, at: datetime) -> FindingView:
+def _view(r: Any, at: datetime) -> FindingView:
+    """A record (ORM object or row) as listed."""
     suppressed = r.lifecycle == Lifecycle.SUPPRESSED and (r.suppressed_until is None or r.suppressed_until > at)
     return FindingView(
         id=r.id, fingerprint=r.fingerprint, code=r.code, domain=r.domain, severity=r.severity,
