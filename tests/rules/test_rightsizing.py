@@ -16,6 +16,7 @@ from recommend_data import copy_workspace, daily, days, tenant_with
 
 from balise.demo.utilisation import write_csv
 from balise.domain.findings import Finding, Status
+from balise.reference.fx import ecb
 from balise.reference.offers import default_catalog
 from balise.rules.context import RuleContext
 from balise.rules.rightsizing import Rightsizing, family
@@ -70,6 +71,11 @@ def test_the_oversized_shop_web_servers_and_only_them(demo_ctx: RuleContext, dem
     assert f.evidence["proposed"]["offer"] == "m6a.large"
     assert f.monthly_saving_eur == pytest.approx(price("m6i.xlarge") - price("m6a.large"), abs=0.01)  # 79.83
     assert f.evidence["same_family_option"]["offer"] == "m6i.large"
+    # billed under the savings plan: 0.224 $ × 72 % an hour for 730 hours; the change priced on that is smaller
+    billed = 0.224 * 0.72 * 730 / ecb().rate("USD", "2026-10").per_eur
+    assert f.evidence["billed_monthly_cost"]["eur"] == pytest.approx(billed, abs=0.01)
+    assert f.evidence["saving_at_billed_rates_eur"] == pytest.approx(
+        billed * (1 - price("m6a.large") / price("m6i.xlarge")), abs=0.01)
     assert f.evidence["proposed"]["price_date"] == "2026-08-14" and "one location" in f.evidence["note"]
     assert f.title.render("en") == "Rightsize shop-web-01: m6i.xlarge to m6a.large (p95 CPU 14%, memory 34%)"
     assert f.title.render("fr") == ("Redimensionner shop-web-01 : m6i.xlarge vers m6a.large (p95 CPU 14 %, "

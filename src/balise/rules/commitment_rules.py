@@ -10,8 +10,8 @@
 The discount FIN-020 assumes is a parameter (default 0.28, i.e. paying 72 % of on-demand): the rate the demo
 company's 1-year no-upfront Compute Savings Plan gets, and the order of magnitude most 1-year plans get ("in the
 majority of cases savings might be closer to 30%", Vantage, "What is an AWS Savings Plan?", read 2026-12-01;
-AWS's own headline is "up to 66%" for 3-year Compute Savings Plans). Check the provider's rates for your
-instance mix before buying.
+guides quote "up to 66%" for Compute Savings Plans, reached with 3-year terms). Check the provider's rates for
+your instance mix before buying.
 """
 
 from __future__ import annotations

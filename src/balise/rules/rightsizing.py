@@ -17,7 +17,8 @@ For each VM with samples in the last N days:
    VM already is (params);
 4. the monthly saving: the catalog price difference × the share of the month the VM runs (billed hours per
    day / 24); when its type is not in the catalog, its billed monthly cost × (1 - proposed price / sibling's
-   price). The evidence says which.
+   price). The evidence says which, and also gives the change priced on the billed cost
+   (``saving_at_billed_rates_eur``): lower than the catalog difference when the VM's usage is discounted.
 """
 
 from __future__ import annotations
@@ -194,6 +195,8 @@ class Rightsizing(Rule):
             "needed": {"vcpu": round(need_vcpu, 2), "ram_gb": round(need_ram, 2)},
             "proposed": best.describe(), "saving_basis": basis, "hours_a_day": None if hours is None
             else round(hours, 2), "billed_monthly_cost": res.amount(billed, r["currency"], billed_eur),
+            # the same change priced on what the VM is billed (its region, discounts, commitments)
+            "saving_at_billed_rates_eur": round(billed_eur * (1 - best.price_eur_month / size.price_eur_month), 2),
             "note": LOCATION_NOTE,
         }
         if same is not None and same is not best:
