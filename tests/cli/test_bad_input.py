@@ -119,3 +119,13 @@ def test_skip_bad_rows_keeps_the_good_ones_and_explains_the_rest(balise, shared_
     assert len(rejects) == 4 and rejects[0].startswith("x_Line,x_Column,x_Reason,")
     assert [r.split(",")[0] for r in rejects[1:]] == ["4", "41", "42"]
     assert all("not a number" in r for r in rejects[1:])
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("costs", "--tenant", "acme", "--bogus"), "No such option: --bogus"),
+    (("findings", "ack", "1", "--tenant", "acme"), "Missing option '--reason'"),
+])
+def test_command_line_mistakes_exit_2_with_a_usage_message_not_a_traceback(balise, args, fragment) -> None:  # type: ignore[no-untyped-def]
+    proc = balise(*args, check=2)
+    assert fragment in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -78,11 +78,12 @@ def main() -> None:
         code = e.exit_code
     except typer.Abort:
         code = 130
-    except Exception as e:  # click's usage errors carry their own exit code
-        import click
-        if isinstance(e, click.ClickException):
-            e.show()
-            code = e.exit_code
+    except Exception as e:  # click's usage errors (missing option, bad value) carry their own exit code, 2
+        # Typer 0.29 vendors its own click (typer._click), whose exceptions are not click.ClickException:
+        # recognise a usage error by what it can do.
+        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
+            e.show()  # type: ignore[attr-defined]
+            code = e.exit_code  # type: ignore[attr-defined]
         else:
             raise
     finally:
