@@ -38,6 +38,7 @@ from balise.reference.fx import Rates
 from balise.rules import engine, policy
 from balise.rules.base import Registry
 from balise.rules.builtin import default_registry
+from balise.rules.context import RuleContext
 from balise.services.context import last_day, rule_context
 from balise.services.workspace import Workspace, now
 from balise.state.models import FindingEvent, FindingRecord, TenantSetting
@@ -102,13 +103,14 @@ class FindingsRun:
 
 def evaluate(ws: Workspace, tenant: str, month: str | None = None, *, codes: Iterable[str] | None = None,
              con: db_engine.Backend | None = None, rates: Rates | None = None, persist: bool = True,
-             registry: Registry | None = None) -> FindingsRun:
-    """Run the tenant's rules on ``month`` (default: the latest with data) and the months before it."""
+             registry: Registry | None = None, ctx: RuleContext | None = None) -> FindingsRun:
+    """Run the tenant's rules on ``month`` (default: the latest with data) and the months before it. Pass
+    ``ctx`` (built by ``rule_context`` for the same tenant and month) to share it with the KPIs."""
     reg = registry or default_registry()
     pol = tenant_policy(ws, tenant, reg)
     codes = None if codes is None else [reg.get(c).code for c in codes]  # unknown code: UsageError, early
     t0 = time.perf_counter()
-    ctx = rule_context(ws, tenant, month, con=con, rates=rates)
+    ctx = ctx or rule_context(ws, tenant, month, con=con, rates=rates)
     latest = month is None or (last_day(ws, ctx.con, tenant) or ctx.as_of) <= ctx.as_of
     t1 = time.perf_counter()
     result = engine.run(ctx, reg, pol, codes=codes)
