@@ -97,8 +97,11 @@ def _show(tenant: str, run: Any, views: list[Any]) -> None:
         render.say(rm.FINDINGS_NONE())
     else:
         _table(str(title), views)
-        saving = sum(v.monthly_saving_eur or 0.0 for v in views if v.status == "FAIL")
-        render.say(rm.FINDINGS_TOTAL(n=len(views), amount=money(saving, "EUR")))
+        from balise.services.findings import savings
+
+        total = savings(views)
+        render.say(rm.FINDINGS_TOTAL(n=len(views), amount=money(total.total_eur, "EUR"),
+                                     options=money(total.options_eur, "EUR")))
     if run is not None:
         render.say(rm.FINDINGS_TIMING(rules=len(run.rules), seconds=number(run.seconds, digits=2)))
         failed = [r.code for r in run.rules if not r.ok]

@@ -180,8 +180,11 @@ H_SECONDS = Msg("seconds", "secondes")
 FINDINGS_TITLE = Msg("Findings of {tenant}, {start} → {end} (bills up to {as_of})",
                      "Constats de {tenant}, {start} → {end} (factures jusqu'au {as_of})")
 FINDINGS_TITLE_STORED = Msg("Findings of {tenant} (as last evaluated)", "Constats de {tenant} (dernière évaluation)")
-FINDINGS_TOTAL = Msg("{n} finding(s) shown; estimated savings: {amount} a month.",
-                     "{n} constat(s) affiché(s) ; économies estimées : {amount} par mois.")
+FINDINGS_TOTAL = Msg("{n} finding(s) shown; estimated savings: {amount} a month (each resource counted once, at "
+                     "its largest saving; cheaper offers elsewhere are options, counted apart: up to {options}).",
+                     "{n} constat(s) affiché(s) ; économies estimées : {amount} par mois (chaque ressource comptée "
+                     "une fois, pour sa plus grande économie ; les offres moins chères ailleurs sont des options, "
+                     "comptées à part : jusqu'à {options}).")
 FINDINGS_NONE = Msg("No finding matches.", "Aucun constat ne correspond.")
 FINDINGS_TIMING = Msg("Evaluated {rules} rule(s) in {seconds} s.", "{rules} règle(s) évaluée(s) en {seconds} s.")
 FINDINGS_RULE_ERRORS = Msg("{n} rule(s) could not run: {codes} (see their UNKNOWN findings).",

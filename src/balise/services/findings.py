@@ -420,3 +420,32 @@ def rules_catalog(registry: Registry | None = None) -> list[RuleInfo]:
     return [RuleInfo(r.code, r.name, r.domain.value, r.severity.value, tuple(r.groups), policy.summary(r),
                      policy.params_schema(r)["properties"])
             for r in reg]
+
+
+# Rules whose findings are alternatives to weigh, not savings to add up (a cheaper offer at another provider).
+OPTION_GROUPS = frozenset({"offers"})
+
+
+@dataclass(frozen=True)
+class Savings:
+    total_eur: float  # FAIL findings, each subject once at its largest saving
+    options_eur: float  # the largest option per subject, not in the total
+    findings: int  # FAIL findings counted in the total
+
+
+def savings(views: Sequence[FindingView], registry: Registry | None = None) -> Savings:
+    """Estimated monthly savings of FAIL findings without double counting: a VM that is both oversized and
+    forgotten is saved once (at the larger figure); options (other providers' offers) are counted apart."""
+    reg = registry or default_registry()
+    options = {r.code for r in reg if OPTION_GROUPS & set(r.groups)}
+    best: dict[tuple[str, str], float] = {}
+    best_option: dict[tuple[str, str], float] = {}
+    n = 0
+    for v in views:
+        if v.status != Status.FAIL or not v.monthly_saving_eur:
+            continue
+        key = (str(v.subject.get("kind")), str(v.subject.get("id")))
+        target = best_option if v.code in options else best
+        target[key] = max(target.get(key, 0.0), v.monthly_saving_eur)
+        n += v.code not in options
+    return Savings(sum(best.values()), sum(best_option.values()), n)
