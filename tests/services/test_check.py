@@ -50,18 +50,23 @@ class Fakes:
         self.calls: list[str] = []
 
     def kpis(self, ws: Workspace, tenant: str, month: str | None = None, **kw: Any) -> list[Any]:
-        self.calls.append("kpis")
+        self.calls.append(f"kpis ctx={kw['ctx'].end}")
         return self.k
 
     def evaluate(self, ws: Workspace, tenant: str, month: str | None = None, **kw: Any) -> Any:
-        self.calls.append(f"evaluate persist={kw.get('persist')}")
+        self.calls.append(f"evaluate ctx={kw['ctx'].end} persist={kw.get('persist')}")
         return SimpleNamespace(findings=[SimpleNamespace(fingerprint=v.fingerprint) for v in self.v], end="2026-10")
 
     def list_findings(self, ws: Workspace, tenant: str, *, fingerprints: Any = None, **kw: Any) -> list[Any]:
         return [v for v in self.v if v.fingerprint in set(fingerprints)]
 
     def run(self, ws: Workspace, **kw: Any) -> Any:
-        return check(ws, "acme", kpis=self.kpis, evaluate=self.evaluate, list_findings=self.list_findings, **kw)
+        return check(ws, "acme", kpis=self.kpis, evaluate=self.evaluate, list_findings=self.list_findings,
+                     context=self.context, **kw)
+
+    def context(self, ws: Workspace, tenant: str, month: str | None = None, **kw: Any) -> Any:
+        self.calls.append("context")
+        return SimpleNamespace(end="2026-10")
 
 
 @pytest.fixture
@@ -83,7 +88,8 @@ def test_nothing_wrong_exits_0(acme: Workspace) -> None:
     assert r.exit_code == 0 and r.kpis_in_alert == [] and r.findings == []
     assert r.open_by_severity == {"critical": 0, "high": 0, "medium": 1, "low": 0, "info": 0}
     assert r.open_saving_eur == 100.0 and r.month == "2026-10"
-    assert f.calls == ["kpis", "evaluate persist=True"]  # findings are persisted: lifecycles advance
+    # one context for both; the findings are persisted (lifecycles advance)
+    assert f.calls == ["context", "kpis ctx=2026-10", "evaluate ctx=2026-10 persist=True"]
 
 
 def test_a_kpi_in_alert_exits_1(acme: Workspace) -> None:

@@ -8,8 +8,9 @@ resolved ones are not current. With ``notify``, one message per alert goes to th
 alert under ``kpi:<id>:<month>`` and failing findings under ``finding:<fingerprint>``, deduplicated per the
 KPI's frequency, or the finding's (by severity: see ``FINDING_FREQUENCY``).
 
-The KPI and findings services are passed in (``kpis=``, ``evaluate=``, ``list_findings=``) so the logic can
-be tested with small fakes; the defaults are the real ones.
+The KPIs and the findings are computed on ONE rule context (its connection, rates and per-resource
+aggregate), as ``balise report`` does. The services are passed in (``context=``, ``kpis=``, ``evaluate=``,
+``list_findings=``) so the logic can be tested with small fakes; the defaults are the real ones.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from balise import engine
 from balise.domain.findings import Lifecycle, Severity, Status
 from balise.errors import UsageError
 from balise.i18n import Lang, Msg, money, number
@@ -27,6 +27,7 @@ from balise.i18n import notify_messages as nm
 from balise.notify import Field, Frequency, Item, Message
 from balise.reference.fx import Rates
 from balise.services import notifications
+from balise.services.context import rule_context
 from balise.services.workspace import Workspace
 
 # How often the same open finding is sent again on a channel, by severity.
@@ -80,15 +81,16 @@ def check(ws: Workspace, tenant: str, month: str | None = None, *, severity: str
           include_acknowledged: bool = False, notify: bool = False, now: datetime | None = None,
           rates: Rates | None = None, senders: notifications.Senders = notifications.REAL,
           kpis: Callable[..., list[Any]] = _real_kpis, evaluate: Callable[..., Any] = _real_evaluate,
-          list_findings: Callable[..., list[Any]] = _real_list) -> CheckResult:
+          list_findings: Callable[..., list[Any]] = _real_list,
+          context: Callable[..., Any] = rule_context) -> CheckResult:
     try:
         floor = Severity(severity.lower())
     except ValueError:
         raise UsageError(nm.BAD_SEVERITY(value=severity, known=", ".join(s.value for s in Severity))) from None
     ws.tenant(tenant)
-    con = engine.connect()
-    results = kpis(ws, tenant, month, con=con, rates=rates)
-    run = evaluate(ws, tenant, month, con=con, rates=rates, persist=True)
+    ctx = context(ws, tenant, month, rates=rates)  # ONE context: the KPIs and the rules share its aggregates
+    results = kpis(ws, tenant, month, ctx=ctx)
+    run = evaluate(ws, tenant, month, ctx=ctx, persist=True)
     fingerprints = {f.fingerprint for f in run.findings}
     views = list_findings(ws, tenant, fingerprints=fingerprints) if fingerprints else []
     failing = [v for v in views if v.status == Status.FAIL.value]
