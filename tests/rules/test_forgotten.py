@@ -207,6 +207,11 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RuleContext]:
         *daily(f"{ACCT}:elastic-ip/eipalloc-9f8e7d6c", "eip-web", None, whole, 0.12, 24, "Hours",
                service="Amazon Virtual Private Cloud", category="Networking",
                description="$0.005 per In-use public IPv4 address per hour"),
+        # copies of the demo fleet suffix names (-c001): the volume is still named like its VMs
+        *daily(f"{ACCT}:instance/i-0dddddddddddddd44", "web-01-c001", "Virtual Machine", whole, 2.3136, 24,
+               "Hours"),
+        *daily(f"{ACCT}:volume/vol-0eeeeeeeeeeeeee55", "web-data-03-c001", "Volume", whole, 0.88, 240 * 24,
+               "GB-Hours", category="Storage", description="EBS gp3 volume"),
         # a VM without owner billed every day at one cost, but with one day missing in August: not reported
         *daily(f"{ACCT}:instance/i-0aaaaaaaaaaaaaaa1", "gap-vm", "Virtual Machine",
                days(AUG1, OCT31, skip=(date(2026, 8, 15),)), 4.6, 24, "Hours", tags='{"project":"x"}'),
@@ -286,6 +291,7 @@ def test_findings_render_in_french(planted: RuleContext) -> None:
     ("vm-recette-01_OsDisk_1_5c2e9a", "vm-recette-01", ["vm", "recette"], ["vm", "recette", "01"]),
     ("backoffice-data-03", None, ["backoffice"], ["backoffice", "03"]),
     ("app-07-data", None, ["app"], ["app", "07"]),
+    ("shop-data-03-c001", None, ["shop", "c001"], ["shop", "03", "c001"]),
     ("vol-0aaa1111bbbb2222c", None, [], ["0aaa1111bbbb2222c"]),
     (None, None, [], []),
 ])

@@ -58,7 +58,7 @@ def p95(samples: Path, name: str, column: str) -> float:
 
 def test_the_oversized_shop_web_servers_and_only_them(demo_ctx: RuleContext, demo_samples: Path) -> None:
     found = run(demo_ctx)
-    assert sorted(f.subject.name for f in found) == [f"shop-web-0{i}" for i in range(1, 7)]
+    assert sorted(f.subject.label for f in found) == [f"shop-web-0{i}" for i in range(1, 7)]
     f = next(x for x in found if x.subject.name == "shop-web-01")
     cpu, mem = p95(demo_samples, "shop-web-01", "cpu_percent"), p95(demo_samples, "shop-web-01", "memory_percent")
     assert 0.13 < cpu < 0.15 and 0.33 < mem < 0.35  # docs/demo-company.md: p95 CPU ≈ 14 %
@@ -86,9 +86,9 @@ def test_the_oversized_shop_web_servers_and_only_them(demo_ctx: RuleContext, dem
 def test_busy_batch_workers_need_all_their_vcpus(demo_ctx: RuleContext, demo_samples: Path) -> None:
     cpu = p95(demo_samples, "batch-worker-01", "cpu_percent")
     assert cpu * 8 * 1.2 > 8  # more than a c6i.2xlarge's 8 vCPUs with 20 % headroom: nothing smaller fits
-    assert not [f for f in run(demo_ctx) if f.subject.name.startswith("batch-worker")]
+    assert not [f for f in run(demo_ctx) if f.subject.label.startswith("batch-worker")]
     # with no headroom they would fit 8 vCPUs, still not fewer: still nothing
-    assert not [f for f in run(demo_ctx, headroom=0.0) if f.subject.name.startswith("batch-worker")]
+    assert not [f for f in run(demo_ctx, headroom=0.0) if f.subject.label.startswith("batch-worker")]
 
 
 def test_same_family_proposes_m6i_large(demo_ctx: RuleContext) -> None:

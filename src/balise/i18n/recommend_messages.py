@@ -194,8 +194,8 @@ UTIL_NONE = Msg("No utilisation imported for tenant {tenant} yet; run `balise ut
                 "{tenant}`.",
                 "Aucune utilisation importée pour le client {tenant} ; lancez `balise utilisation import FICHIER "
                 "--tenant {tenant}`.")
-H_UTIL_ID = Msg("Import", "Import")
-H_UTIL_SOURCE = Msg("Source", "Source")
+H_UTIL_ID = Msg("Import", "N° d'import")
+H_UTIL_SOURCE = Msg("Source", "Origine")
 H_UTIL_RESOURCES = Msg("Resources", "Ressources")
 H_UTIL_SAMPLES = Msg("Samples", "Échantillons")
 H_UTIL_FIRST = Msg("First", "Premier")

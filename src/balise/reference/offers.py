@@ -138,6 +138,7 @@ class Catalog:
             self._by_name.setdefault((o.provider, o.name.lower()), o)
             self._by_provider.setdefault(o.provider, []).append(o)
         self._sorted = sorted(self.offers, key=_price_order)
+        self._resolved: dict[tuple[str | None, tuple[str | None, ...]], Resolved | None] = {}
 
     def __len__(self) -> int:
         return len(self.offers)
@@ -151,7 +152,14 @@ class Catalog:
         return self._by_name.get((provider, key)) or self._by_name.get((provider, key.removeprefix("standard_")))
 
     def resolve(self, provider: str | None, *texts: str | None) -> Resolved | None:
-        """The instance type named in ``texts`` (SKU, description, type…), see the module docstring."""
+        """The instance type named in ``texts`` (SKU, description, type…), see the module docstring.
+        Remembered per (provider, texts): a fleet repeats the same few SKUs and descriptions."""
+        key = (provider, texts)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(provider, *texts)
+        return self._resolved[key]
+
+    def _resolve(self, provider: str | None, *texts: str | None) -> Resolved | None:
         if not provider:
             return None
         words = _words(texts)

@@ -15,6 +15,7 @@ The saving of each finding is the resource's monthly cost (``balise.rules.resour
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ def _text(r: Row) -> str:
     return " ".join(str(r.get(k) or "") for k in ("description", "sku", "resource_type"))
 
 
+@functools.lru_cache(maxsize=8192)
+def _says(pattern: re.Pattern[str], text: str) -> bool:  # a fleet repeats the same few descriptions
+    return pattern.search(text) is not None
+
+
 def _saving(ctx: RuleContext, r: Row) -> tuple[float, dict[str, Any]]:
     monthly = res.monthly_cost(r)
     eur = ctx.to_eur(monthly, r["currency"])
@@ -78,30 +84,39 @@ def volume_stem(name: str | None) -> tuple[str | None, list[str], list[str]]:
 
 
 class _Compute:
-    """The compute resources of the window, by (provider, account), for name and instance-id matching."""
+    """The compute resources of the window, indexed for name and instance-id matching within an account
+    (provider, account): by exact name, by name words, and by the words each name holds (so a volume is
+    compared with the few VMs that share its words, not with every VM of a large account)."""
 
     def __init__(self, rows: list[Row]) -> None:
-        self.by_account: dict[tuple[Any, Any], list[Row]] = {}
+        self.by_name: dict[tuple[Any, Any, str], Row] = {}
+        self.by_words: dict[tuple[Any, Any, tuple[str, ...]], Row] = {}
+        self.holding: dict[tuple[Any, Any, str], list[tuple[list[str], Row]]] = {}
         self.by_instance: dict[str, Row] = {}
         for r in rows:
-            if res.is_compute(r):
-                self.by_account.setdefault((r.get("provider"), r.get("account")), []).append(r)
-                if m := re.search(r"(i-[0-9a-f]{8,17})$", str(r["resource_id"])):
-                    self.by_instance[m[1]] = r
-
-    def peers(self, r: Row) -> list[Row]:
-        return self.by_account.get((r.get("provider"), r.get("account")), [])
+            if not res.is_compute(r):
+                continue
+            where = (r.get("provider"), r.get("account"))
+            name = res.norm(r.get("resource_name"))
+            words = res.name_words(name)
+            if name:
+                self.by_name.setdefault((*where, name), r)
+                self.by_words.setdefault((*where, tuple(words)), r)
+            for w in set(words):
+                self.holding.setdefault((*where, w), []).append((words, r))
+            if m := re.search(r"(i-[0-9a-f]{8,17})$", str(r["resource_id"])):
+                self.by_instance[m[1]] = r
 
     def named_like(self, r: Row) -> bool:
         """Whether some compute resource of the volume's account is named like it (see ``volume_stem``)."""
+        where = (r.get("provider"), r.get("account"))
         vm, stem, _ = volume_stem(r.get("resource_name"))
-        for c in self.peers(r):
-            if vm is not None:
-                if res.norm(c.get("resource_name")) == vm:
-                    return True
-            elif stem and res.name_words(c.get("resource_name"))[:len(stem)] == stem:
-                return True
-        return False
+        if vm is not None:
+            return (*where, vm) in self.by_name
+        if not stem:
+            return False
+        pools = [self.holding.get((*where, w), []) for w in stem]
+        return any(_follows(stem, words) for words, _ in min(pools, key=len))
 
     def instance_of(self, r: Row) -> Row | None:
         """The instance a volume belongs to: its id in the volume's name or description, else the compute
@@ -109,15 +124,20 @@ class _Compute:
         for text in (r.get("resource_name"), r.get("description")):
             if text and (m := INSTANCE_ID.search(str(text))) and m[0] in self.by_instance:
                 return self.by_instance[m[0]]
+        where = (r.get("provider"), r.get("account"))
         vm, _, words = volume_stem(r.get("resource_name"))
-        target = [vm] if vm else words
-        if not target:
-            return None
-        for c in self.peers(r):
-            cname = res.norm(c.get("resource_name"))
-            if (vm and cname == vm) or (not vm and res.name_words(cname) == target):
-                return c
-        return None
+        if vm:
+            return self.by_name.get((*where, vm))
+        return self.by_words.get((*where, tuple(words))) if words else None
+
+
+def _follows(stem: list[str], words: list[str]) -> bool:
+    """``words`` starts with the stem's first word and holds the others in order (``shop``/``c001`` in
+    ``shop-web-01-c001``)."""
+    if not words or words[0] != stem[0]:
+        return False
+    rest = iter(words[1:])
+    return all(any(w == x for x in rest) for w in stem[1:])
 
 
 def _compute(ctx: RuleContext) -> _Compute:
@@ -183,9 +203,9 @@ class UnattachedVolume(Rule):
     A volume is reported when its description says so (unattached, not attached, detached, « non attaché »…),
     or, by a name heuristic, when no compute resource of its account billed in the window is named like it:
     an Azure disk ``<vm>_OsDisk_…``/``<vm>_disk…`` needs a VM named ``<vm>``; another volume needs a VM whose
-    name starts with the volume's name without volume words (data, disk, vol…) and ids
-    (``backoffice-data-03`` -> a VM named ``backoffice…``). A volume without such a name is judged only on its
-    description.
+    name starts with the first of the volume's name words without volume words (data, disk, vol…) and ids,
+    and holds the others in order (``backoffice-data-03`` -> a VM ``backoffice-…``; ``shop-data-03-c001`` -> a
+    VM ``shop-…-c001``). A volume without such a name is judged only on its description.
 
     Bad:  Azure ``vm-recette-01_OsDisk_1_5c2e9a`` (P30, 4.22 € a day), "unattached since vm-recette-01 was
           deleted", and no VM ``vm-recette-01`` billed.
@@ -220,7 +240,7 @@ class UnattachedVolume(Rule):
             if end is None or r["last_day"] < end - timedelta(days=p.within_days - 1):
                 continue
             basis = []
-            if DETACHED.search(str(r.get("description") or "")):
+            if _says(DETACHED, str(r.get("description") or "")):
                 basis.append("description")
             if (p.name_heuristic and r["days"] >= p.min_days and any(volume_stem(r.get("resource_name"))[:2])
                     and not compute.named_like(r)):
@@ -265,10 +285,10 @@ class UnattachedIp(Rule):
         rows = ctx.resource_rows()
         last = res.last_days(rows)
         for r in rows:
-            text = _text(r)
-            if res.cost(r) <= 0 or not IDLE.search(text):
+            if res.cost(r) <= 0 or not _says(IDLE, _text(r)):
                 continue
-            if not (res.is_type(r, res.IP_TYPES) or IP_WORDS.search(text) or IP_WORDS.search(str(r["resource_id"]))):
+            if not (res.is_type(r, res.IP_TYPES) or _says(IP_WORDS, _text(r))
+                    or IP_WORDS.search(str(r["resource_id"]))):
                 continue
             end = last.get(r.get("provider"))
             if end is None or r["last_day"] < end - timedelta(days=p.within_days - 1):

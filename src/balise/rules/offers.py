@@ -62,6 +62,7 @@ class CheaperElsewhere(Rule):
             return
         rows = ctx.resource_rows()
         last = res.last_days(rows)
+        options_of: dict[tuple[str, str], list[Offer]] = {}  # a fleet repeats the same few types
         for r in rows:
             if not res.is_vm(r, p.resource_types):
                 continue
@@ -73,7 +74,10 @@ class CheaperElsewhere(Rule):
             cur = resolved.offer
             hours = res.hours_a_day(r)
             share = 1.0 if hours is None else min(hours / 24, 1.0)
-            options = self._options(catalog, cur, p)
+            key = (cur.provider, cur.name)
+            if key not in options_of:
+                options_of[key] = self._options(catalog, cur, p)
+            options = options_of[key]
             if not options or (cur.price_eur_month - options[0].price_eur_month) * share < p.min_monthly_difference_eur:
                 continue
             best = options[0]

@@ -11,6 +11,7 @@ or, when that is 0 (some exports leave EffectiveCost at 0), its BilledCost.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -40,7 +41,12 @@ def norm(value: str | None) -> str:
 
 
 def is_type(row: Row, types: Sequence[str]) -> bool:
-    return norm(row.get("resource_type")) in {t.lower() for t in types}
+    return norm(row.get("resource_type")) in _lower(tuple(types))
+
+
+@functools.lru_cache(maxsize=64)
+def _lower(types: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t.lower() for t in types)
 
 
 def is_vm(row: Row, types: Sequence[str] = VM_TYPES) -> bool:
@@ -136,6 +142,11 @@ def name_words(name: str | None) -> list[str]:
 
 def money_text(value: float, currency: str) -> Text:
     """An amount that renders per language in a title (``€1,234.56`` / ``1 234,56 €``)."""
+    return _money_text(round(value, 2), currency)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(value: float, currency: str) -> Text:  # a fleet repeats the same amounts: format each once
     return Msg(money(value, currency, "en"), money(value, currency, "fr"))()
 
 
