@@ -67,11 +67,13 @@ def table(ws: Workspace, con: engine.Backend, tenant: str, start: str | None, en
     # Billing periods may lag charge periods by a month: prune files with a month of margin each side.
     files = ws.live_files(tenant, (_shift(start, -1) if start else None, _shift(end, 1) if end else None))
     t = engine.focus_table(con, files)
-    month = t.ChargePeriodStart.strftime("%Y-%m")
+    # Timestamp bounds, not strftime(ChargePeriodStart) compared as text: the same rows (ChargePeriodStart is a
+    # UTC timestamp without zone; null never passes), but formatting every row's date costs DuckDB ~0.9 s per
+    # scan of 10 M rows, which every query on the table paid.
     if start:
-        t = t.filter(month >= start)
+        t = t.filter(t.ChargePeriodStart >= ibis.timestamp(f"{start}-01 00:00:00"))
     if end:
-        t = t.filter(month <= end)
+        t = t.filter(t.ChargePeriodStart < ibis.timestamp(f"{_shift(end, 1)}-01 00:00:00"))
     return t
 
 
