@@ -150,3 +150,36 @@ def test_no_commitment_for_spend_that_stops(unstable: RuleContext) -> None:
     # over the last 20 days the big VM runs every day: its minimum is both VMs
     (g,) = run(CommitmentPurchase, unstable, min_monthly_saving_eur=0.0, days=20, percentile=0.0)
     assert g.evidence["daily_on_demand"]["baseline"] == pytest.approx(49.2)
+
+
+# --- the FOCUS 1.0 sample ---------------------------------------------------------------------------------------
+
+def test_the_focus_sample_gives_no_commitment_finding(shared_data: Any, tmp_path: Any) -> None:
+    import csv
+
+    from balise.services.ingest import ingest
+    from balise.services.workspace import open_workspace
+
+    path = shared_data / "focus" / "focus-1.0" / "focus_sample.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    on_demand: dict[str, float] = {}
+    for r in rows:
+        if (r["ServiceCategory"], r["ChargeCategory"], r["PricingCategory"]) == ("Compute", "Usage", "Standard") \
+                and r["CommitmentDiscountId"] in ("NULL", "") and r["ChargePeriodStart"] >= "2024-09-01":
+            on_demand[r["ChargePeriodStart"][:10]] = on_demand.get(r["ChargePeriodStart"][:10], 0.0) + \
+                float(r["EffectiveCost"])
+    # its on-demand compute rows have an EffectiveCost of 0 on most September days: the p10 is 0
+    assert sum(1 for v in on_demand.values() if v == 0) >= 3
+    commitment = [r for r in rows if r["CommitmentDiscountId"] not in ("NULL", "")]  # the file writes both
+    # four savings-plan rows, all Used, EffectiveCost 0, none Unused: utilisation is undefined, not low
+    assert len(commitment) == 4 and {r["CommitmentDiscountStatus"] for r in commitment} == {"Used"}
+    assert sum(float(r["EffectiveCost"]) for r in commitment) == 0
+    ws = open_workspace(tmp_path / "ws")
+    try:
+        ingest(ws, [path], "sample")
+        ctx = rule_context(ws, "sample")
+        assert run(CommitmentPurchase, ctx, min_monthly_saving_eur=0.0) == []
+        assert run(CommitmentUnderused, ctx, min_unused_eur=0.0) == []
+    finally:
+        ws.close()
