@@ -12,7 +12,7 @@ from balise.demo.generator import generate
 def test_demo_report_matches_the_generated_bills(balise, tmp_path: Path) -> None:
     rep = balise.json("demo", "-f", "json")
     assert rep["tenant"] == "demo" and rep["month"] == "2026-10" and rep["currency"] == "EUR"
-    assert rep["sections"] == ["spend", "breakdown", "tagging"]
+    assert rep["sections"] == ["spend", "breakdown", "tagging", "kpis", "findings"]
 
     files = generate(tmp_path / "bills")  # same arguments as `balise demo`: the same bytes
     listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
@@ -32,6 +32,20 @@ def test_demo_report_matches_the_generated_bills(balise, tmp_path: Path) -> None
     assert 0.05 < rep["untagged"]["share"] < 0.25
     srcs = balise.json("sources", "--tenant", "demo", "-f", "json")
     assert len(srcs) == len(files) == 48 and all(s["status"] == "live" for s in srcs)
-    # running the demo again replaces it: same totals, nothing doubled
+    # the KPI table and the top findings with their euros
+    kpis = {k["id"]: k for k in rep["kpis"]}
+    assert kpis["forgotten_instances"]["value"] == 1 and kpis["forgotten_instances"]["status"] == "alert"
+    assert kpis["co2e_intensity"]["status"] == "no_data" and kpis["co2e_intensity"]["value"] is None
+    top = rep["findings"]["top"]
+    assert len(top) == 5 and rep["findings"]["open"] >= len(top)
+    savings = [t["monthly_saving_eur"] for t in top]
+    assert savings == sorted(savings, reverse=True)
+    poc = next(t for t in top if t["code"] == "FIN-001")
+    # poc-migration-2024: 11.04 $ a day, a month of 365/12 days, at the October 2026 USD rate the report names
+    assert poc["subject"]["name"] == "poc-migration-2024"
+    assert abs(poc["monthly_saving_eur"] - 11.04 * 365 / 12 / rates["USD"]) < 0.05
+    # running the demo again replaces it: same totals, nothing doubled, the same findings (not duplicated)
     again = balise.json("demo", "-f", "json")
     assert again["total"] == rep["total"]
+    assert again["findings"]["open"] == rep["findings"]["open"]
+    assert [t["id"] for t in again["findings"]["top"]] == [t["id"] for t in top]

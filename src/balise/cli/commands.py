@@ -167,7 +167,20 @@ def report_json(r: Any) -> dict[str, Any]:
             "top": {"services": shares(r.top_services), "providers": shares(r.top_providers),
                     "regions": shares(r.top_regions)},
             "untagged": {"cost": round(r.untagged_cost, 2), "share": round(r.untagged_share, 4)},
-            "rows": r.rows, "rates": [_rate_json(x) for x in r.rates], "sections": r.sections}
+            "rows": r.rows, "rates": [_rate_json(x) for x in r.rates], "sections": r.sections,
+            **_cockpit_json(r)}
+
+
+def _cockpit_json(r: Any) -> dict[str, Any]:
+    if "kpis" not in r.sections:
+        return {}
+    from balise.cli.findings_cmds import view_json
+    from balise.cli.kpis_cmds import result_json
+
+    return {"kpis": [result_json(k) for k in r.kpis],
+            "findings": {"open": r.open_findings, "monthly_saving_eur": round(r.savings.total_eur, 2),
+                         "options_eur": round(r.savings.options_eur, 2),
+                         "top": [view_json(v) for v in r.top_findings]}}
 
 
 def show_report(r: Any) -> None:
@@ -188,6 +201,31 @@ def show_report(r: Any) -> None:
     render.say(m.REPORT_ROWS(rows=number(r.rows)))
     if r.rates:
         render.say(m.REPORT_RATES(rates="; ".join(x.describe() for x in r.rates)))
+    if "kpis" in r.sections:
+        _show_cockpit(r)
+
+
+def _show_cockpit(r: Any) -> None:
+    from balise.cli.kpis_cmds import threshold_text, value_text
+    from balise.i18n import kpis_messages as km
+    from balise.i18n import rules_messages as rm
+
+    status = {"ok": km.ST_OK, "alert": km.ST_ALERT, "no_data": km.ST_NO_DATA}
+    n = {s: sum(1 for k in r.kpis if k.status == s) for s in ("ok", "alert", "no_data")}
+    render.table(str(m.REPORT_KPIS(alert=n["alert"], ok=n["ok"], no_data=n["no_data"])),
+                 [km.H_KPI(), km.H_VALUE(), km.H_THRESHOLD(), km.H_STATUS(), km.H_OWNER()],
+                 [[str(k.label()), value_text(k.value, k.unit), threshold_text(k), str(status[k.status]()), k.owner]
+                  for k in r.kpis], right=(1,))
+    if not r.top_findings:
+        render.say(m.REPORT_NO_FINDINGS())
+    else:
+        render.table(str(m.REPORT_FINDINGS(n=r.open_findings, amount=money(r.savings.total_eur, "EUR"),
+                                           options=money(r.savings.options_eur, "EUR"))),
+                     [rm.H_ID(), rm.H_SEVERITY(), rm.H_CODE(), rm.H_FINDING(), rm.H_SAVING(), rm.H_OWNER()],
+                     [[v.id, v.severity, v.code, str(v.title),
+                       "" if v.monthly_saving_eur is None else money(v.monthly_saving_eur, "EUR"), v.owner or ""]
+                      for v in r.top_findings], right=(0, 4))
+    render.say(m.REPORT_MORE(tenant=r.tenant))
 
 
 @app.command(help=h(m.HELP_SOURCES))

@@ -179,6 +179,14 @@ REPORT_TOP_REGIONS = Msg("Top regions", "Principales régions")
 REPORT_UNTAGGED = Msg("Untagged spend: {cost} ({share} of the month)", "Dépense sans étiquette : {cost} ({share} du mois)")
 REPORT_ROWS = Msg("{rows} billing rows this month.", "{rows} lignes de facturation ce mois-ci.")
 REPORT_RATES = Msg("Converted to EUR at: {rates}", "Converti en EUR aux taux : {rates}")
+REPORT_KPIS = Msg("Indicators (KPIs): {alert} in alert, {ok} ok, {no_data} without data",
+                  "Indicateurs (KPI) : {alert} en alerte, {ok} conformes, {no_data} sans données")
+REPORT_FINDINGS = Msg("Top findings ({n} open; estimated savings {amount} a month, options elsewhere up to {options})",
+                      "Principaux constats ({n} ouverts ; économies estimées {amount} par mois, options ailleurs "
+                      "jusqu'à {options})")
+REPORT_NO_FINDINGS = Msg("No open finding this month.", "Aucun constat ouvert ce mois-ci.")
+REPORT_MORE = Msg("All of them: balise findings --tenant {tenant}; indicators: balise kpis --tenant {tenant}",
+                  "Tous : balise findings --tenant {tenant} ; indicateurs : balise kpis --tenant {tenant}")
 DEMO_DONE = Msg("Demo company loaded as tenant {tenant} in {workspace}.", "Entreprise de démonstration chargée comme client {tenant} dans {workspace}.")
 TENANTS_NONE = Msg("No tenant yet: ingest a bill with `balise ingest FILE --tenant NAME`.",
                    "Aucun client : importez une facture avec `balise ingest FICHIER --tenant NOM`.")

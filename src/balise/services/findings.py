@@ -426,6 +426,10 @@ def rules_catalog(registry: Registry | None = None) -> list[RuleInfo]:
 OPTION_GROUPS = frozenset({"offers"})
 
 
+def option_codes(registry: Registry | None = None) -> set[str]:
+    return {r.code for r in registry or default_registry() if OPTION_GROUPS & set(r.groups)}
+
+
 @dataclass(frozen=True)
 class Savings:
     total_eur: float  # FAIL findings, each subject once at its largest saving
@@ -436,8 +440,7 @@ class Savings:
 def savings(views: Sequence[FindingView], registry: Registry | None = None) -> Savings:
     """Estimated monthly savings of FAIL findings without double counting: a VM that is both oversized and
     forgotten is saved once (at the larger figure); options (other providers' offers) are counted apart."""
-    reg = registry or default_registry()
-    options = {r.code for r in reg if OPTION_GROUPS & set(r.groups)}
+    options = option_codes(registry)
     best: dict[tuple[str, str], float] = {}
     best_option: dict[tuple[str, str], float] = {}
     n = 0

@@ -1,16 +1,19 @@
-"""The cockpit summary of one month: spend and its change, where it goes, how much is untagged.
+"""The cockpit summary of one month: spend and its change, where it goes, how much is untagged, the KPIs with
+their status, and the top findings with their euros.
 
-Only sections with real figures are produced; later capabilities (KPIs, findings, carbon, sovereignty) add
-their own sections here when they have data.
+Only sections with real figures are produced; later capabilities (carbon, sovereignty) add their own sections
+here when they have data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import ibis
 
 from balise import engine
+from balise.domain.findings import Severity
 from balise.errors import UsageError
 from balise.i18n import messages as m
 from balise.reference.fx import Rate, Rates, ecb
@@ -42,6 +45,10 @@ class Report:
     rows: int
     rates: list[Rate] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    kpis: list[Any] = field(default_factory=list)  # KpiResult, in the tenant's policy order
+    top_findings: list[Any] = field(default_factory=list)  # FindingView: open FAIL, largest saving first
+    open_findings: int = 0
+    savings: Any = None  # services.findings.Savings of every open FAIL finding
 
 
 def latest_month(ws: Workspace, tenant: str, con: engine.Backend) -> str | None:
@@ -51,7 +58,7 @@ def latest_month(ws: Workspace, tenant: str, con: engine.Backend) -> str | None:
 
 
 def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates | None = None,
-           top: int = 5) -> Report:
+           top: int = 5, cockpit: bool = True) -> Report:
     ws.tenant(tenant)
     check_month(month)
     con = engine.connect()
@@ -85,9 +92,31 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
     untagged = sum(rates.to_eur(float(r["cost"] or 0), r["currency"], month)[0] for r in agg if r["untagged"])
     rows = sum(int(r["rows"]) for r in agg)
     change = (total - prev_total) / prev_total if prev_total else None
-    return Report(
+    out = Report(
         tenant=tenant, month=month, currency="EUR", total=total, previous_month=prev, previous_total=prev_total,
         change=change, top_services=services[:top], top_providers=by("provider", month)[:top],
         top_regions=by("region", month)[:top], untagged_cost=untagged,
         untagged_share=untagged / charges if charges else 0.0, rows=rows, rates=used,
         sections=["spend", "breakdown", "tagging"])
+    if cockpit:
+        _cockpit(ws, out, rates, top)
+    return out
+
+
+def _cockpit(ws: Workspace, out: Report, rates: Rates, top: int) -> None:
+    """The KPI table and the top findings of the month (findings persisted: the report is a run like any)."""
+    from balise.services import findings
+    from balise.services.cockpit import evaluate_all
+
+    run = evaluate_all(ws, out.tenant, out.month, rates=rates)
+    out.kpis = run.kpis
+    views = findings.list_findings(ws, out.tenant, lifecycle="open", status="FAIL",
+                                   fingerprints=run.findings_run.fingerprints)
+    options = findings.option_codes()
+    # real savings first (largest first), options (other providers' offers) after them
+    views.sort(key=lambda v: (v.code in options, -(v.monthly_saving_eur or 0.0), Severity(v.severity).rank,
+                              v.code, v.id))
+    out.top_findings = views[:top]
+    out.open_findings = len(views)
+    out.savings = findings.savings(views)
+    out.sections += ["kpis", "findings"]
