@@ -76,15 +76,16 @@ def anomalies(
     if not rep.spikes:
         render.say(km.NO_SPIKES(period=f"{rep.start} → {rep.end}"))
     else:
-        rows = []
+        rows = [[rep.label(a.key), f"{a.start.isoformat()} → {a.end.isoformat()}",
+                 _money(a.expected, a.key.currency), _money(a.actual, a.key.currency),
+                 "+" + _money(a.excess, a.key.currency)] for a in rep.spikes]
+        render.table(str(title), [km.H_KEY(), km.H_DAYS(), km.H_EXPECTED(), km.H_ACTUAL(), km.H_EXCESS()], rows,
+                     right=(2, 3, 4))
+        render.say(km.H_CONTRIBUTORS())
         for a in rep.spikes:
             top = ", ".join(f"{c.resource_name or c.resource_id} (+{_money(c.excess, a.key.currency)})"
                             for c in a.contributors[:3] if c.excess > 0) or "—"
-            rows.append([rep.label(a.key), a.start.isoformat(), a.end.isoformat(),
-                         _money(a.expected, a.key.currency), _money(a.actual, a.key.currency),
-                         "+" + _money(a.excess, a.key.currency), number(a.score, digits=1), top])
-        render.table(str(title), [km.H_KEY(), km.H_SINCE(), km.H_UNTIL(), km.H_EXPECTED(), km.H_ACTUAL(),
-                                  km.H_EXCESS(), km.H_SCORE(), km.H_CONTRIBUTORS()], rows, right=(3, 4, 5, 6))
+            render.say(f"- {rep.label(a.key)}, {a.start.isoformat()}: {top}")
     if rep.drifts:
         render.table(str(km.DRIFTS_TITLE()), [km.H_KEY(), km.H_SINCE(), km.H_CONFIRMED(), km.H_BEFORE(),
                                              km.H_AFTER(), km.H_CHANGE()],

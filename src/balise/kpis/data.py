@@ -8,10 +8,12 @@ never added raw. Spend is ``EffectiveCost`` (amortised: a commitment counts on t
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 
@@ -42,6 +44,13 @@ def month_of(t: ir.Table) -> ir.StringValue:
     return t.ChargePeriodStart.strftime("%Y-%m")
 
 
+def in_months(t: ir.Table, first: str, last: str) -> ir.BooleanValue:
+    """Rows charged from month ``first`` to month ``last`` (timestamp bounds: cheaper than formatting dates)."""
+    lo = ibis.timestamp(f"{first}-01 00:00:00")
+    hi = ibis.timestamp(f"{shift(last, 1)}-01 00:00:00")
+    return (t.ChargePeriodStart >= lo) & (t.ChargePeriodStart < hi)
+
+
 def rate_json(r: Rate) -> dict[str, Any]:
     return {"currency": r.currency, "month": r.month, "per_eur": round(r.per_eur, 6), "basis_month": r.basis_month,
             "source": r.source.render("en")}
@@ -69,36 +78,72 @@ class Eur:
                 "rates": [rate_json(r) for r in sorted(self.rates, key=lambda r: (r.currency, r.month))]}
 
 
-# --- month totals ------------------------------------------------------------------------------------------
+# --- month totals and the daily series: one aggregate over the history ---------------------------------------
+
+@dataclass(frozen=True)
+class Days:
+    """EffectiveCost per currency and charge day, from one aggregate of (currency, start day, end) sums.
+
+    ``daily`` spreads each row evenly over the days of its charge period (``balise.finops.series`` does the
+    same: a monthly tax row is not a spike on the 1st); ``months`` counts each row in the month it starts (as
+    ``balise costs --by month`` does)."""
+
+    days: series.DayArray
+    daily: dict[str, series.FloatArray]  # currency → EffectiveCost per day
+    months: dict[tuple[str, str], float]  # (YYYY-MM, currency) → EffectiveCost
+
+
+def days_of(ctx: RuleContext, t: ir.Table, key: str) -> Days:
+    """The :class:`Days` of ``t`` (cached under ``key``). One small GROUP BY on cheap expressions: on 10 M
+    rows it costs a fraction of ``series.daily_spend``'s epoch arithmetic per row."""
+    def make() -> Days:
+        agg = t.filter(t.ChargePeriodStart.notnull()).group_by(
+            currency=t.BillingCurrency, day=t.ChargePeriodStart.date(), end=t.ChargePeriodEnd).aggregate(
+            cost=t.EffectiveCost.sum())
+        rows = engine.rows(ctx.con, agg)
+        months: dict[tuple[str, str], float] = {}
+        if not rows:
+            return Days(np.array([], dtype="datetime64[D]"), {}, months)
+        spans = []
+        for r in rows:
+            start = datetime.combine(r["day"], time())
+            seconds = (r["end"] - start).total_seconds() if r["end"] is not None else 0
+            spans.append(max(math.ceil(seconds / 86_400), 1))
+            mk = (f"{r['day']:%Y-%m}", r["currency"] or "EUR")
+            months[mk] = months.get(mk, 0.0) + float(r["cost"] or 0)
+        first = min(r["day"] for r in rows)
+        last = max(r["day"] + timedelta(days=sp - 1) for r, sp in zip(rows, spans, strict=True))
+        days = series.day_range(first, last)
+        daily: dict[str, series.FloatArray] = {}
+        for r, sp in zip(rows, spans, strict=True):
+            x = daily.setdefault(r["currency"] or "EUR", np.zeros(len(days)))
+            lo = (r["day"] - first).days
+            x[lo: lo + sp] += float(r["cost"] or 0) / sp
+        return Days(days, daily, months)
+    return ctx.cached(f"kpis:days:{key}", make)  # type: ignore[no-any-return]
+
 
 def monthly(ctx: RuleContext) -> dict[tuple[str, str], dict[str, float]]:
-    """(month, currency) → {effective, billed, rows} over the whole history up to the context's month."""
-    def make() -> dict[tuple[str, str], dict[str, float]]:
-        t = ctx.history
-        agg = t.group_by(month=month_of(t), currency=t.BillingCurrency).aggregate(
-            effective=t.EffectiveCost.sum(), billed=t.BilledCost.sum(), rows=t.count())
-        return {(r["month"], r["currency"] or "EUR"): {"effective": float(r["effective"] or 0),
-                                                        "billed": float(r["billed"] or 0), "rows": int(r["rows"])}
-                for r in engine.rows(ctx.con, agg)}
-    return ctx.cached("kpis:monthly", make)  # type: ignore[no-any-return]
+    """(month, currency) → {effective} over the whole history up to the context's month."""
+    return {k: {"effective": v} for k, v in days_of(ctx, ctx.history, "tenant").months.items()}
 
 
-def month_spend(ctx: RuleContext, month: str, metric: str = "effective") -> Eur | None:
+def month_spend(ctx: RuleContext, month: str) -> Eur | None:
     """The month's spend in EUR (None when the history has no row in that month)."""
     rows = [(cur, v) for (mon, cur), v in monthly(ctx).items() if mon == month]
     if not rows:
         return None
     out = Eur()
     for cur, v in sorted(rows):
-        out.add(ctx, v[metric], cur, month)
+        out.add(ctx, v["effective"], cur, month)
     return out
 
 
-def months_spend(ctx: RuleContext, first: str, last: str, metric: str = "effective") -> Eur:
+def months_spend(ctx: RuleContext, first: str, last: str) -> Eur:
     out = Eur()
     for (mon, cur), v in sorted(monthly(ctx).items()):
         if first <= mon <= last:
-            out.add(ctx, v[metric], cur, mon)
+            out.add(ctx, v["effective"], cur, mon)
     return out
 
 
@@ -116,24 +161,24 @@ class Daily:
 
 
 def daily_eur(ctx: RuleContext, t: ir.Table | None = None, key: str = "tenant") -> Daily:
-    """Daily EffectiveCost of ``t`` (default: the whole history) in EUR, up to ``ctx.as_of``."""
+    """Daily EffectiveCost of ``t`` (default: the whole history) in EUR, up to ``ctx.as_of``: each day of each
+    currency at its month's rate."""
     def make() -> Daily:
-        table = ctx.history if t is None else t
-        spend = series.daily_spend(ctx.con, table, "total", end=ctx.as_of)
-        if not spend.keys:
-            return Daily(spend.days, np.zeros(0), [])
-        months = np.array([str(d)[:7] for d in spend.days.astype("datetime64[M]")])
-        total = np.zeros(len(spend.days))
+        d = days_of(ctx, ctx.history if t is None else t, key)
+        keep = d.days <= np.datetime64(ctx.as_of, "D")
+        days = d.days[keep]
+        months = np.array([str(x)[:7] for x in days.astype("datetime64[M]")])
+        total = np.zeros(len(days))
         used: list[Rate] = []
-        for k, x in zip(spend.keys, spend.values, strict=True):
-            factor = np.ones(len(spend.days))
+        for cur, x in sorted(d.daily.items()):
+            factor = np.ones(len(days))
             for mon in np.unique(months):
-                _, rate = ctx.rates.to_eur(1.0, (k.currency or "EUR"), str(mon))
+                _, rate = ctx.rates.to_eur(1.0, cur, str(mon))
                 factor[months == mon] = 1.0 / rate.per_eur
                 if rate.currency != "EUR" and rate not in used:
                     used.append(rate)
-            total += x * factor
-        return Daily(spend.days, total, used)
+            total += x[keep] * factor
+        return Daily(days, total, used)
     return ctx.cached(f"kpis:daily:{key}", make)  # type: ignore[no-any-return]
 
 
@@ -163,8 +208,9 @@ class Projection:
 
 
 def project(ctx: RuleContext, daily: Daily, actual: float, start: date, end: date) -> Projection | Text:
-    """Spend of [start, end]: ``actual`` (observed, from the month totals) plus the forecast of the days after
-    ``ctx.as_of``, with the forecast's 80 % interval. A reason (Text) when it cannot be forecast."""
+    """Spend of [start, end]: ``actual`` (observed, from the month totals) when the period is over, else the
+    forecast (observed days plus the remaining ones) with its 80 % interval. A reason (Text) when it cannot be
+    forecast."""
     as_of = ctx.as_of
     if as_of >= end:
         return Projection(start, end, as_of, actual, actual, actual, actual, 0.8, "actual", None, {}, 0)
@@ -175,9 +221,11 @@ def project(ctx: RuleContext, daily: Daily, actual: float, start: date, end: dat
     except fc.InsufficientHistory:
         first = series.to_date(daily.days[0])
         return km.REASON_SHORT_HISTORY(days=(as_of - first).days + 1, needed=fc.ForecastParams().min_days)
-    point = actual + f.remaining
-    return Projection(start, end, as_of, actual, point, point + (f.low - f.point), point + (f.high - f.point),
-                      f.level, "forecast", f.method, dict(f.params), f.missing_days)
+    # The forecast's own observed part spreads monthly rows (taxes, fees) over their days, as its model of the
+    # remaining days does; adding the remaining days to ``actual`` (where a monthly row counts whole) would count
+    # the rest of such a row twice.
+    return Projection(start, end, as_of, actual, f.point, f.low, f.high, f.level, "forecast", f.method,
+                      dict(f.params), f.missing_days)
 
 
 def month_end(ctx: RuleContext) -> Projection | Text:
@@ -204,7 +252,7 @@ def commitments(ctx: RuleContext, months: int = 1) -> CommitmentSummary:
 
     def make() -> CommitmentSummary:
         t = ctx.history if first < ctx.start else ctx.focus
-        return commitment_summary(t.filter(month_of(t) >= first), ctx.con)
+        return commitment_summary(t.filter(in_months(t, first, ctx.end)), ctx.con)
     return ctx.cached(f"commitments:summary:{first}..{ctx.end}", make)  # type: ignore[no-any-return]
 
 
@@ -212,7 +260,7 @@ def usage_by_tags(ctx: RuleContext, month: str) -> list[dict[str, Any]]:
     """EffectiveCost of the month's Usage rows per distinct Tags string and currency."""
     def make() -> list[dict[str, Any]]:
         t = ctx.focus
-        t = t.filter((month_of(t) == month) & (t.ChargeCategory == "Usage"))
+        t = t.filter(in_months(t, month, month) & (t.ChargeCategory == "Usage"))
         agg = t.group_by(tags=t.Tags, currency=t.BillingCurrency).aggregate(cost=t.EffectiveCost.sum(),
                                                                              rows=t.count())
         return engine.rows(ctx.con, agg)

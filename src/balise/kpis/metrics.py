@@ -246,16 +246,19 @@ class UnitParams:
 def unit_cost(ctx: RuleContext, p: UnitParams) -> list[Measure]:
     period = _month(ctx)
     units: Mapping[str, Mapping[str, float]] = ctx.input("units") or {}
-    volumes = {u: months[ctx.end] for u, months in sorted(units.items())
-               if ctx.end in months and (p.unit is None or u == p.unit)}
-    if not volumes:
+    names = [u for u in sorted(units) if p.unit is None or u == p.unit]
+    if not names:
         return [Measure(None, period, {"units": sorted(units)},
                         km.REASON_NO_UNITS(month=ctx.end, tenant=ctx.tenant), key=p.unit)]
     spend = data.month_spend(ctx, ctx.end) or data.Eur()
     out = []
-    for u, qty in volumes.items():
+    for u in names:  # every unit ever imported, so that a KPI's id does not come and go with the months
+        qty = units[u].get(ctx.end)
         inputs = {"unit": u, "quantity": qty, "spend_eur": round(spend.amount, 2), "rates": spend.inputs()["rates"]}
-        if qty == 0:
+        if qty is None:
+            out.append(Measure(None, period, inputs, km.REASON_NO_UNITS(month=ctx.end, tenant=ctx.tenant), key=u,
+                               unit=f"EUR/{u}"))
+        elif qty == 0:
             out.append(Measure(None, period, inputs, km.REASON_ZERO_UNITS(unit=u), key=u, unit=f"EUR/{u}"))
         else:
             out.append(Measure(spend.amount / qty, period, inputs, key=u, unit=f"EUR/{u}"))

@@ -210,11 +210,11 @@ def _tags_by_month(ctx: RuleContext, first: str) -> list[dict[str, Any]]:
     """EffectiveCost per month, currency and Tags string, from ``first`` to the context's month."""
     def make() -> list[dict[str, Any]]:
         t = ctx.history
-        month = data.month_of(t)
-        t = t.filter(month >= first)
-        agg = t.group_by(month=data.month_of(t), currency=t.BillingCurrency, tags=t.Tags).aggregate(
+        t = t.filter(data.in_months(t, first, ctx.end))
+        ts = t.ChargePeriodStart
+        agg = t.group_by(ym=ts.year() * 100 + ts.month(), currency=t.BillingCurrency, tags=t.Tags).aggregate(
             cost=t.EffectiveCost.sum())
-        return engine.rows(ctx.con, agg)
+        return [{**r, "month": f"{r['ym'] // 100:04d}-{r['ym'] % 100:02d}"} for r in engine.rows(ctx.con, agg)]
     return ctx.cached(f"budgets:tags_by_month:{first}", make)  # type: ignore[no-any-return]
 
 
