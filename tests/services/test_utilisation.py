@@ -317,3 +317,27 @@ def test_cli_import_list_and_bad_line(tmp_path: Path) -> None:
     assert f"{f}, line 2, column 'cpu_percent' (#3): not a percentage from 0 to 100 (value 'ten')" in bad.stderr
     neither = _cli(home, "utilisation", "import", "--tenant", "acme")
     assert neither.returncode == 2 and "give a CSV file, or --prometheus URL" in neither.stderr
+
+
+def test_cli_import_from_prometheus(tmp_path: Path, prometheus: str) -> None:
+    home = tmp_path / "ws"
+    bill = tmp_path / "bill.csv"
+    bill.write_text(BILL)
+    assert _cli(home, "ingest", str(bill), "--tenant", "acme").returncode == 0
+    done = _cli(home, "utilisation", "import", "--prometheus", prometheus, "--tenant", "acme", "--from",
+                "2026-10-01T00:00:00Z", "--to", "2026-10-01T01:00:00Z", "--step", "5m", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (out["samples"], out["resources"], out["first"], out["last"]) == (25, 2, "2026-10-01T00:00:00Z",
+                                                                             "2026-10-01T01:00:00Z")
+    # a date alone for --to means the end of that day
+    day = _cli(home, "utilisation", "import", "--prometheus", prometheus, "--tenant", "acme", "--from",
+               "2026-10-01", "--to", "2026-10-01", "--memory-query", "none")
+    assert day.returncode == 0, day.stderr
+    assert [x["end"] for x in _Prometheus.requests[-1:]] == [str(1790812800 + 86399)]
+    bad = _cli(home, "utilisation", "import", "--prometheus", prometheus + "/bad", "--tenant", "acme", "--from",
+               "2026-10-01", "--to", "2026-10-02")
+    assert bad.returncode == 2 and "HTTP 400, bad_data" in bad.stderr
+    when = _cli(home, "utilisation", "import", "--prometheus", prometheus, "--tenant", "acme", "--from", "yesterday",
+                "--to", "2026-10-02")
+    assert when.returncode == 2 and "'yesterday' is not a date or time" in when.stderr
