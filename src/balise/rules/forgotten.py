@@ -107,10 +107,10 @@ class _Compute:
             if m := re.search(r"(i-[0-9a-f]{8,17})$", str(r["resource_id"])):
                 self.by_instance[m[1]] = r
 
-    def named_like(self, r: Row) -> bool:
-        """Whether some compute resource of the volume's account is named like it (see ``volume_stem``)."""
+    def named_like(self, r: Row, vm: str | None, stem: list[str]) -> bool:
+        """Whether some compute resource of the volume's account is named like it (``vm`` and ``stem`` of
+        :func:`volume_stem`)."""
         where = (r.get("provider"), r.get("account"))
-        vm, stem, _ = volume_stem(r.get("resource_name"))
         if vm is not None:
             return (*where, vm) in self.by_name
         if not stem:
@@ -174,7 +174,7 @@ class ForgottenInstance(Rule):
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: ForgottenInstance.Params = params
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         for r in rows:
             if not res.is_vm(r, p.resource_types) or res.tag(r, p.owner_tags) is not None:
                 continue
@@ -231,7 +231,7 @@ class UnattachedVolume(Rule):
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: UnattachedVolume.Params = params
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         compute = _compute(ctx)
         for r in rows:
             if not res.is_type(r, p.resource_types) or res.cost(r) <= 0:
@@ -242,8 +242,8 @@ class UnattachedVolume(Rule):
             basis = []
             if _says(DETACHED, str(r.get("description") or "")):
                 basis.append("description")
-            if (p.name_heuristic and r["days"] >= p.min_days and any(volume_stem(r.get("resource_name"))[:2])
-                    and not compute.named_like(r)):
+            vm, stem, _ = volume_stem(r.get("resource_name"))
+            if p.name_heuristic and r["days"] >= p.min_days and (vm or stem) and not compute.named_like(r, vm, stem):
                 basis.append("name")
             if not basis:
                 continue
@@ -251,8 +251,7 @@ class UnattachedVolume(Rule):
             yield self.finding(
                 res.subject(r), severity=Severity.MEDIUM if "description" in basis else Severity.LOW,
                 args={"name": _label(r)},
-                evidence=_evidence(ctx, r, basis=basis, named_after=volume_stem(r.get("resource_name"))[0],
-                                   monthly_cost=monthly),
+                evidence=_evidence(ctx, r, basis=basis, named_after=vm, monthly_cost=monthly),
                 monthly_saving_eur=saving, owner=res.owner(r, DEFAULT_OWNER))
 
 
@@ -283,7 +282,7 @@ class UnattachedIp(Rule):
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: UnattachedIp.Params = params
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         for r in rows:
             if res.cost(r) <= 0 or not _says(IDLE, _text(r)):
                 continue
@@ -329,7 +328,7 @@ class StoppedInstanceStorage(Rule):
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: StoppedInstanceStorage.Params = params
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         compute = _compute(ctx)
         for r in rows:
             if not res.is_type(r, p.resource_types) or res.cost(r) <= 0:

@@ -61,7 +61,7 @@ class CheaperElsewhere(Rule):
         if catalog is None:
             return
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         options_of: dict[tuple[str, str], list[Offer]] = {}  # a fleet repeats the same few types
         for r in rows:
             if not res.is_vm(r, p.resource_types):

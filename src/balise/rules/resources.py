@@ -123,6 +123,11 @@ def last_days(rows: Iterable[Row]) -> dict[str | None, date]:
     return out
 
 
+def provider_last_days(ctx: RuleContext) -> dict[str | None, date]:
+    """:func:`last_days` of the context's resources, computed once per context."""
+    return ctx.cached("resources:last_days", lambda: last_days(ctx.resource_rows()))  # type: ignore[no-any-return]
+
+
 def period(ctx: RuleContext) -> dict[str, str]:
     return {"start": f"{ctx.start}-01", "end": ctx.as_of.isoformat()}
 

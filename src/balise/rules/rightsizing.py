@@ -123,7 +123,7 @@ class Rightsizing(Rule):
         p: Rightsizing.Params = params
         catalog: Catalog | None = ctx.input("offers")
         rows = ctx.resource_rows()
-        last = res.last_days(rows)
+        last = res.provider_last_days(ctx)
         vms = [r for r in rows if res.is_vm(r, p.resource_types)
                and r["last_day"] >= last[r.get("provider")] - timedelta(days=p.days - 1)]
         index = _Index(vms)
