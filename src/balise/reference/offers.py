@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gc
 import io
 import itertools
 import re
@@ -271,16 +270,8 @@ def load_offers() -> list[Offer]:
 
 @functools.cache
 def default_catalog() -> Catalog:
-    """The shipped catalog, loaded once per process. The cyclic garbage collector is paused while its
-    1,447 offers are built: in a process already holding many objects, collections triggered by the
-    allocations would otherwise cost ten times the load itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return Catalog(load_offers())
-    finally:
-        if enabled:
-            gc.enable()
+    """The shipped catalog, loaded once per process."""
+    return Catalog(load_offers())
 
 
 def find(provider: str, name: str) -> Offer | None:

@@ -39,6 +39,7 @@ IDLE = re.compile(r"\b(idle|unused|unattached|not attached|reserved but not|non[
 IP_WORDS = re.compile(r"\b(ip|ipv4|ipv6|ip address|elastic ?ip|floating ?ip|public ip)\b|elastic-?ip|eipalloc|"
                       r"floatingip|publicipaddresses", re.I)
 INSTANCE_ID = re.compile(r"\bi-[0-9a-f]{8,17}\b")
+_INSTANCE_AT_END = re.compile(r"(i-[0-9a-f]{8,17})$")
 AZURE_DISK = re.compile(r"^(?P<vm>.+?)_(os_?disk|data_?disk|disk\d*|lun\d+)(_|$)", re.I)
 VOLUME_WORDS = frozenset({"data", "disk", "disks", "vol", "volume", "osdisk", "datadisk", "root", "boot", "os",
                           "storage", "ebs", "pv", "block", "bv", "bootvolume", "blockvolume"})
@@ -94,18 +95,20 @@ class _Compute:
         self.holding: dict[tuple[Any, Any, str], list[tuple[list[str], Row]]] = {}
         self.by_instance: dict[str, Row] = {}
         for r in rows:
-            if not res.is_compute(r):
-                continue
-            where = (r.get("provider"), r.get("account"))
-            name = res.norm(r.get("resource_name"))
+            if res.is_compute(r):
+                self._add(r)
+
+    def _add(self, r: Row) -> None:
+        provider, account = r.get("provider"), r.get("account")
+        name = res.norm(r.get("resource_name"))
+        if name:
             words = res.name_words(name)
-            if name:
-                self.by_name.setdefault((*where, name), r)
-                self.by_words.setdefault((*where, tuple(words)), r)
+            self.by_name.setdefault((provider, account, name), r)
+            self.by_words.setdefault((provider, account, tuple(words)), r)
             for w in set(words):
-                self.holding.setdefault((*where, w), []).append((words, r))
-            if m := re.search(r"(i-[0-9a-f]{8,17})$", str(r["resource_id"])):
-                self.by_instance[m[1]] = r
+                self.holding.setdefault((provider, account, w), []).append((words, r))
+        if m := _INSTANCE_AT_END.search(str(r["resource_id"])):
+            self.by_instance[m[1]] = r
 
     def named_like(self, r: Row, vm: str | None, stem: list[str]) -> bool:
         """Whether some compute resource of the volume's account is named like it (``vm`` and ``stem`` of
