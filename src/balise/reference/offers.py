@@ -70,12 +70,20 @@ class Offer:
 
     def describe(self) -> dict[str, object]:
         """The offer as evidence: what it is, its price and where and when the price was read."""
+        return dict(_description(self))
+
+    def _describe(self) -> dict[str, object]:
         return {"provider": self.provider, "offer": self.name, "vcpu": self.vcpu, "ram_gb": self.ram_gb,
                 "gpu_count": self.gpu_count, "gpu_model": self.gpu_model, "architecture": self.architecture,
                 "category": self.category, "price_eur_hour": self.price_eur_hour,
                 "price_eur_month": self.price_eur_month, "price_location": self.location,
                 "price_date": self.price_date, "manually_collected": self.manually_collected,
                 "source": self.source, **({"note": self.note} if self.note else {})}
+
+
+@functools.lru_cache(maxsize=4096)
+def _description(offer: Offer) -> dict[str, object]:  # evidence of many findings names the same offers
+    return offer._describe()
 
 
 _VENDOR = re.compile(r"\b(nvidia|tesla|geforce|amd|intel)\b", re.I)

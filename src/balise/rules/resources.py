@@ -61,15 +61,18 @@ def is_compute(row: Row) -> bool:
 def tags(row: Row) -> dict[str, str]:
     """The row's tags with lower-cased keys ({} when none or not a JSON object)."""
     raw = row.get("tags")
-    if not raw:
-        return {}
+    return dict(_parse_tags(raw)) if raw else {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_tags(raw: str) -> tuple[tuple[str, str], ...]:  # a fleet repeats the same few tag sets
     try:
         value = json.loads(raw)
     except (TypeError, ValueError):
-        return {}
+        return ()
     if not isinstance(value, dict):
-        return {}
-    return {str(k).strip().lower(): str(v) for k, v in value.items() if v not in (None, "")}
+        return ()
+    return tuple((str(k).strip().lower(), str(v)) for k, v in value.items() if v not in (None, ""))
 
 
 def tag(row: Row, keys: Iterable[str]) -> str | None:
