@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from balise.errors import BadSourceError, UsageError
@@ -11,6 +13,9 @@ from balise.kpis.results import status
 
 
 def test_default_policy_has_the_issue_kpis_with_their_thresholds_frequencies_and_owners() -> None:
+    validated = policy.parse(policy.default_text(), "default.yaml")  # the shipped file passes its own schema
+    assert [k.id for k in validated] == [k.id for k in policy.defaults()]
+    assert [dataclasses.replace(k, origin="default") for k in validated] == policy.defaults()
     kpis = {k.id: k for k in policy.defaults()}
     # the table of issue 3: (threshold, frequency, owner)
     expected = {

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
 import yaml
 
 from balise.errors import BadSourceError, Problem
@@ -95,6 +94,8 @@ def parse(text: str, file: str) -> Document:
 
 def validate(doc: Document, schema: dict[str, Any], hint: Text) -> None:
     """Check the document against the schema; the first error (in document order) is raised, located."""
+    import jsonschema  # imported when a user's file is checked, not by every command
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: (doc.locate(list(e.absolute_path)) or (0, 0)))
     if not errors:
@@ -119,7 +120,7 @@ def validate(doc: Document, schema: dict[str, Any], hint: Text) -> None:
     raise doc.fail(path, km.SCHEMA_INVALID(detail=e.message), hint, value=_show(e.instance))
 
 
-def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+def _deepest(error: Any) -> Any:
     """For oneOf/anyOf failures, the sub-error deepest in the document is the most useful to show."""
     best = error
     for sub in error.context or ():
