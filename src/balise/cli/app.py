@@ -60,11 +60,15 @@ def main_options(
 
 
 def main() -> None:
-    from balise.cli import commands  # noqa: F401  (registers the commands on `app`)
-    from balise.cli import analyses_cmds, budgets_cmds, kpis_cmds  # noqa: F401
-    from balise.cli import operate_cmds  # noqa: F401
-    from balise.cli import findings_cmds  # noqa: F401
-    from balise.cli import utilisation_cmds  # noqa: F401
+    from balise.cli import (  # noqa: F401
+        analyses_cmds,
+        budgets_cmds,
+        commands,
+        findings_cmds,
+        kpis_cmds,
+        operate_cmds,
+        utilisation_cmds,
+    )
 
     try:
         # without standalone mode click returns the code of a typer.Exit instead of raising it
