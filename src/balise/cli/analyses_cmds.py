@@ -85,7 +85,7 @@ def anomalies(
         for a in rep.spikes:
             top = ", ".join(f"{c.resource_name or c.resource_id} (+{_money(c.excess, a.key.currency)})"
                             for c in a.contributors[:3] if c.excess > 0) or "—"
-            render.say(f"- {rep.label(a.key)}, {a.start.isoformat()}: {top}")
+            render.say(km.CONTRIBUTOR_LINE(key=rep.label(a.key), start=a.start.isoformat(), resources=top))
     if rep.drifts:
         render.table(str(km.DRIFTS_TITLE()), [km.H_KEY(), km.H_SINCE(), km.H_CONFIRMED(), km.H_BEFORE(),
                                              km.H_AFTER(), km.H_CHANGE()],

@@ -177,7 +177,7 @@ def crossed_text(crossings: list[Any], period: str) -> str:
         hits = [c for c in crossings if c.period == period and c.basis == basis]
         if hits:
             out.append(crossing_text(max(hits, key=lambda c: c.threshold)))
-    return "; ".join(out) or str(km.ST_OK())
+    return str(km.LIST_SEP()).join(out) or str(km.ST_OK())
 
 
 def crossing_text(c: Any) -> str:

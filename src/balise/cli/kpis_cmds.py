@@ -43,7 +43,8 @@ def kpis(
 
     if tenant is None:
         raise UsageError(km.MISSING_TENANT(command="kpis"))
-    run = svc.run(workspace(), tenant, month, rates=_rates(rates))
+    run_rates = _rates(rates)
+    run = svc.run(workspace(), tenant, month, rates=run_rates)
     if fmt == Output.json:
         render.as_json([result_json(r) for r in run.results])
         return
@@ -63,15 +64,15 @@ def kpis(
                  rows, right=(1,))
     render.say(km.H_HOW())
     for r in run.results:
-        render.say(f"- {r.label()}: {how(r)}")
+        render.say(km.HOW_LINE(label=r.label(), how=how(r)))
     n = {s: sum(1 for r in run.results if r.status == s) for s in ("ok", "alert", "no_data")}
     render.say(km.KPIS_SUMMARY(alert=n["alert"], ok=n["ok"], no_data=n["no_data"]))
-    used = sorted({(x["currency"], x["month"], x["per_eur"], x["source"]) for r in run.results
-                   for x in r.inputs.get("rates", [])})
+    used = sorted({(x["currency"], x["month"], x["per_eur"]) for r in run.results for x in r.inputs.get("rates", [])})
     month_rates = [u for u in used if u[1] == run.month]
     if used:
-        text = "; ".join(f"1 EUR = {number(p, digits=4)} {c} ({mon})" for c, mon, p, _ in month_rates or used)
-        render.say(km.RATES_USED(rates=text, source=used[0][3]))
+        text = str(km.LIST_SEP()).join(f"1 EUR = {number(p, digits=4)} {c} ({mon})"
+                                       for c, mon, p in month_rates or used)
+        render.say(km.RATES_USED(rates=text, source=run_rates.source))
         if month_rates and len(used) > len(month_rates):
             render.say(km.RATES_OTHER_MONTHS(n=len({u[1] for u in used}) - 1))
 
@@ -85,13 +86,14 @@ def rates_line(rates: list[Any]) -> str:
     for cur, rs in sorted(by.items()):
         rs = sorted(rs, key=lambda r: r.month)
         if len(rs) <= 2:
-            parts.append("; ".join(f"1 EUR = {number(r.per_eur, digits=4)} {cur} ({r.month})" for r in rs))
+            parts.append(str(km.LIST_SEP()).join(f"1 EUR = {number(r.per_eur, digits=4)} {cur} ({r.month})"
+                                                  for r in rs))
         else:
             lo, hi = min(r.per_eur for r in rs), max(r.per_eur for r in rs)
             parts.append(str(km.RATES_RANGE(currency=cur, low=number(lo, digits=4), high=number(hi, digits=4),
                                             first=rs[0].month, last=rs[-1].month, n=len(rs))))
     source = rates[0].source if rates else ""
-    return str(km.RATES_USED(rates="; ".join(parts), source=source))
+    return str(km.RATES_USED(rates=str(km.LIST_SEP()).join(parts), source=source))
 
 
 def result_json(r: Any) -> dict[str, Any]:
@@ -140,7 +142,7 @@ def how(r: Any) -> str:
     i = r.inputs
     period = f"{r.period[0].isoformat()} → {r.period[1].isoformat()}"
     if r.value is None:
-        return f"{r.reason} ({period})" if r.reason else period
+        return str(km.HOW_REASON(reason=r.reason, period=period)) if r.reason else period
     text: Text | str
     if r.metric == "spend_vs_budget":
         text = km.HOW_BUDGET(spend=_eur(i["spend_eur"]), basis=_basis(i["basis"]), budget=_eur(i["budget_eur"]),
@@ -166,7 +168,7 @@ def how(r: Any) -> str:
     else:
         text = ""
     note = f" ({r.reason})" if r.reason else ""
-    return f"{text}{note}; {period}"
+    return str(km.HOW_PERIOD(how=f"{text}{note}", period=period))
 
 
 def _basis(basis: str) -> str:

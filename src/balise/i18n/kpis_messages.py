@@ -157,6 +157,11 @@ RATES_OTHER_MONTHS = Msg("(the forecasts also convert {n} earlier month(s) at th
                          "json les liste)")
 RATES_RANGE = Msg("1 EUR = {low} to {high} {currency} ({n} monthly rates, {first} to {last})",
                   "1 EUR = {low} à {high} {currency} ({n} taux mensuels, de {first} à {last})")
+HOW_LINE = Msg("- {label}: {how}", "- {label} : {how}")
+HOW_PERIOD = Msg("{how}; {period}", "{how} ; {period}")
+HOW_REASON = Msg("{reason} (period {period})", "{reason} (période {period})")
+LIST_SEP = Msg("; ", " ; ")
+CONTRIBUTOR_LINE = Msg("- {key}, {start}: {resources}", "- {key}, {start} : {resources}")
 H_METRIC = Msg("Metric", "Métrique")
 H_ORIGIN = Msg("Defined by", "Défini par")
 BASIS_ACTUAL = Msg("actual", "réel")
