@@ -27,6 +27,8 @@ def raw(name: str) -> list[dict[str, str]]:
 
 
 def run(ctx: RuleContext, **params: Any) -> list[Finding]:
+    """One finding per VM (``group_by: resource``) unless the test asks otherwise."""
+    params.setdefault("group_by", "resource")
     return list(CheaperElsewhere().evaluate(ctx, CheaperElsewhere.make_params(params)))
 
 
@@ -211,3 +213,21 @@ def test_the_focus_sample_has_no_option_worth_ten_euros(shared_data: Path, tmp_p
         assert {f.evidence["current"]["offer"] for f in some} <= {"t3.medium", "t3.micro", "m7i-flex.xlarge"}
     finally:
         ws.close()
+
+
+def test_by_default_one_option_per_instance_type_and_account_lists_its_vms(demo_ctx: RuleContext) -> None:
+    per_vm = run(demo_ctx)
+    grouped = run(demo_ctx, group_by="instance_type")
+    assert 0 < len(grouped) < len(per_vm)
+    # the same VMs and the same euros, in fewer findings
+    assert sum(f.evidence["vms"] for f in grouped) == len(per_vm)
+    assert sum(f.monthly_saving_eur or 0 for f in grouped) == pytest.approx(
+        sum(f.monthly_saving_eur or 0 for f in per_vm), abs=0.05)
+    shop = next(f for f in grouped if f.subject.id.endswith(":m6i.xlarge"))
+    names = {r["name"] for r in shop.evidence["resources"]}
+    assert {f"shop-web-0{i}" for i in range(1, 7)} <= names
+    assert shop.subject.kind == "instance-type" and shop.evidence["vms"] == len(names)
+    one = next(f for f in per_vm if f.subject.name == "shop-web-01")
+    assert shop.evidence["alternative"]["offer"] == one.evidence["alternative"]["offer"]
+    assert shop.monthly_saving_eur == pytest.approx(
+        sum(r["monthly_difference_eur"] for r in shop.evidence["resources"]), abs=0.05)

@@ -116,7 +116,7 @@ def test_forecast_threshold_in_a_month_in_progress(demo: Workspace, rates: Rates
     try:
         ctx = rule_context(demo, "demo", rates=rates)
         cut = ibis.timestamp("2026-10-20 00:00:00")
-        ctx = dataclasses.replace(ctx, history=ctx.history.filter(ctx.history.ChargePeriodStart < cut),
+        ctx = dataclasses.replace(ctx, files=None, history_files=None, history=ctx.history.filter(ctx.history.ChargePeriodStart < cut),
                                   focus=ctx.focus.filter(ctx.focus.ChargePeriodStart < cut),
                                   as_of=date(2026, 10, 19), _cache={})
         rep = budgets.status(demo, "demo", ctx=ctx)

@@ -216,7 +216,7 @@ def test_a_month_in_progress_is_forecast(demo: Workspace, rates: Rates) -> None:
     truth = month_eur(con, rates, "2026-10")
     ctx = rule_context(demo, "demo", rates=rates)
     cut = ibis.timestamp("2026-10-20 00:00:00")
-    ctx = dataclasses.replace(ctx, history=ctx.history.filter(ctx.history.ChargePeriodStart < cut),
+    ctx = dataclasses.replace(ctx, files=None, history_files=None, history=ctx.history.filter(ctx.history.ChargePeriodStart < cut),
                               focus=ctx.focus.filter(ctx.focus.ChargePeriodStart < cut), as_of=date(2026, 10, 19),
                               _cache={})
     p = data.month_end(ctx)

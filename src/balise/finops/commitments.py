@@ -148,10 +148,17 @@ def commitment_aggregate(t: ir.Table, eligibility: Eligibility | None = None) ->
     listed = eligible & t.ListCost.notnull()
     relevant = t.filter(has_cd | on_demand)
     q = t.CommitmentDiscountQuantity
+    # On a summed table (``RuleContext.sums``: one row per group of rows, x_Rows of them) counts are weighted.
+    weight = t.x_Rows if "x_Rows" in t.columns else None
+
+    def _n(condition: ir.BooleanValue) -> ir.IntegerScalar:
+        return _count(condition, weight)
+
     aggs = {
         "used_cost": t.EffectiveCost.sum(where=used), "used_rows": _n(used),
         "unused_cost": t.EffectiveCost.sum(where=unused), "unused_rows": _n(unused),
-        "used_qty": q.sum(where=used), "unused_qty": q.sum(where=unused), "qty_rows": q.count(where=used | unused),
+        "used_qty": q.sum(where=used), "unused_qty": q.sum(where=unused),
+        "qty_rows": _n((used | unused) & q.notnull()),
         "purchased_cost": t.BilledCost.sum(where=purchase), "purchased_qty": q.sum(where=purchase),
         "purchase_rows": _n(purchase),
         "covered": measure.sum(where=covered), "covered_rows": _n(covered & measure.notnull()),
@@ -167,9 +174,9 @@ def commitment_aggregate(t: ir.Table, eligibility: Eligibility | None = None) ->
     return relevant.group_by(keys).aggregate(**aggs)
 
 
-def _n(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """How many rows meet ``condition`` (null counts as false)."""
-    return condition.ifelse(1, 0).sum()
+def _count(condition: ir.BooleanValue, weight: ir.IntegerValue | None = None) -> ir.IntegerScalar:
+    """How many rows meet ``condition`` (null counts as false); ``weight``: rows each table row stands for."""
+    return condition.ifelse(1 if weight is None else weight, 0).sum()
 
 
 def commitment_summary(t: ir.Table, con: engine.Backend, eligibility: Eligibility | None = None

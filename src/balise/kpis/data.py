@@ -125,7 +125,7 @@ def days_of(ctx: RuleContext, t: ir.Table, key: str) -> Days:
 
 def monthly(ctx: RuleContext) -> dict[tuple[str, str], dict[str, float]]:
     """(month, currency) → {effective} over the whole history up to the context's month."""
-    return {k: {"effective": v} for k, v in days_of(ctx, ctx.history, "tenant").months.items()}
+    return {k: {"effective": v} for k, v in days_of(ctx, ctx.history_sums, "tenant").months.items()}
 
 
 def month_spend(ctx: RuleContext, month: str) -> Eur | None:
@@ -164,7 +164,7 @@ def daily_eur(ctx: RuleContext, t: ir.Table | None = None, key: str = "tenant") 
     """Daily EffectiveCost of ``t`` (default: the whole history) in EUR, up to ``ctx.as_of``: each day of each
     currency at its month's rate."""
     def make() -> Daily:
-        d = days_of(ctx, ctx.history if t is None else t, key)
+        d = days_of(ctx, ctx.history_sums if t is None else t, key)
         keep = d.days <= np.datetime64(ctx.as_of, "D")
         days = d.days[keep]
         months = np.array([str(x)[:7] for x in days.astype("datetime64[M]")])
@@ -251,7 +251,7 @@ def commitments(ctx: RuleContext, months: int = 1) -> CommitmentSummary:
     first = shift(ctx.end, -(months - 1))
 
     def make() -> CommitmentSummary:
-        t = ctx.history if first < ctx.start else ctx.focus
+        t = ctx.history_sums if first < ctx.start else ctx.sums
         return commitment_summary(t.filter(in_months(t, first, ctx.end)), ctx.con)
     return ctx.cached(f"commitments:summary:{first}..{ctx.end}", make)  # type: ignore[no-any-return]
 

@@ -6,7 +6,10 @@ attributes and counting its distinct days. A lake file never changes once writte
 file), so its rollup is computed once and kept under ``<workspace>/cache/rollups/``, named after the file's
 path, size and modification time: a stale rollup cannot be read, and deleting the folder is always safe.
 
-Rollup columns (one row per ResourceId, BillingCurrency and month of ``ChargePeriodStart``), see
+A second rollup, ``summary``, sums the rows per day over the low-cardinality FOCUS columns (no ResourceId):
+daily and monthly spend, commitments and anomalies read it (``RuleContext.sums``) instead of every row.
+
+Resource rollup columns (one row per ResourceId, BillingCurrency and month of ``ChargePeriodStart``), see
 ``RuleContext.resources`` for their meaning: resource_id, currency, month, attrs (struct of the latest row's
 ResourceName, ResourceType, x_Provider, ServiceName, ServiceCategory, account, SubAccountName, region, SkuId,
 ChargeDescription, ConsumedUnit), tags, tagged_at, last_ts, rows, days, first_day, last_day, billed,
@@ -59,27 +62,63 @@ FROM m JOIN d USING (resource_id, currency, month)
 """
 
 
-def rollup_path(cache: Path, file: Path) -> Path:
+# --- the summary rollup: FOCUS rows without their resource, summed per day ---------------------------------
+# The FOCUS columns of low cardinality that analyses group or filter on, the charge period, and null flags of
+# the summed columns (so "has a ListCost" stays exact per group); Tags only on rows without a ResourceId (usage
+# billed to no resource: data transfer, bandwidth). Sums keep the FOCUS names; x_Rows counts the rows.
+SUMMARY_KEYS = ("x_Provider", "ProviderName", "BillingAccountId", "SubAccountId", "ServiceName", "ServiceCategory",
+                "RegionId", "RegionName", "BillingCurrency", "ChargeCategory", "ChargeClass", "ChargeFrequency",
+                "PricingCategory", "CommitmentDiscountId", "CommitmentDiscountStatus", "CommitmentDiscountCategory",
+                "CommitmentDiscountType", "CommitmentDiscountName", "CommitmentDiscountUnit", "ResourceType",
+                "ChargePeriodStart", "ChargePeriodEnd")
+SUMMARY_SUMS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "ConsumedQuantity", "PricingQuantity",
+                "CommitmentDiscountQuantity")
+_SUMMARY_SQL = f"""
+SELECT {", ".join(SUMMARY_KEYS)},
+       ResourceId IS NOT NULL AS x_HasResource, CASE WHEN ResourceId IS NULL THEN Tags END AS Tags,
+       {", ".join(f"{c} IS NULL AS x_{c}Null" for c in SUMMARY_SUMS)},
+       {", ".join(f"sum({c}) AS {c}" for c in SUMMARY_SUMS)}, count(*) AS x_Rows
+FROM read_parquet($file) GROUP BY ALL
+"""
+
+
+def rollup_path(cache: Path, file: Path, kind: str = "resources") -> Path:
     st = file.stat()
-    key = hashlib.sha256(f"{VERSION}:{file.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:24]
-    return cache / f"{key}.parquet"
+    key = hashlib.sha256(f"{VERSION}:{kind}:{file.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
+    return cache / f"{key[:24]}{'' if kind == 'resources' else '.' + kind}.parquet"
 
 
-def ensure(files: Sequence[Path], cache: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[Path]:
-    """The rollup of each file, computing the missing ones (written aside, then renamed into place)."""
+def ensure(files: Sequence[Path], cache: Path, con: duckdb.DuckDBPyConnection | None = None,
+           kind: str = "resources") -> list[Path]:
+    """The rollup of each file (``kind`` resources or summary), computing the missing ones (written aside,
+    then renamed into place)."""
     cache.mkdir(parents=True, exist_ok=True)
+    sql = _SQL if kind == "resources" else _SUMMARY_SQL
     out = []
     own = con is None
     for f in files:
-        path = rollup_path(cache, f)
+        path = rollup_path(cache, f, kind)
         if not path.exists():
             con = con or duckdb.connect(config={"memory_limit": "1GB"})
             con.execute("SET TimeZone='UTC'")
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            rel = con.sql(_SQL, params={"file": str(f)})
+            rel = con.sql(sql, params={"file": str(f)})
             rel.write_parquet(str(tmp), compression="zstd")
             os.replace(tmp, path)
         out.append(path)
     if own and con is not None:
         con.close()
     return out
+
+
+def ensure_all(files: Sequence[Path], cache: Path) -> None:
+    """Both rollups of every file (called after an ingest)."""
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    try:
+        for kind in KINDS:
+            ensure(files, cache, con, kind)
+    finally:
+        con.close()
+
+
+KINDS = ("resources", "summary")

@@ -54,7 +54,7 @@ def service_daily(ctx: RuleContext) -> DailySpend:
     bill, whichever is later: days before any bill are not zero spend) to its last day. One aggregate, shared
     by the spike and drift rules."""
     def make() -> DailySpend:
-        spend = daily_spend(ctx.con, ctx.history, "service", start=window_start(ctx) - SERIES_LEAD, end=ctx.as_of)
+        spend = daily_spend(ctx.con, ctx.history_sums, "service", start=window_start(ctx) - SERIES_LEAD, end=ctx.as_of)
         billed = np.flatnonzero(np.any(spend.values != 0, axis=0))
         first = int(billed[0]) if len(billed) else len(spend.days)
         return DailySpend(spend.days[first:], spend.keys, spend.values[:, first:])
@@ -317,8 +317,9 @@ class UntaggedSpend(Rule):
 
 def _usage_without_resource(ctx: RuleContext) -> list[dict[str, Any]]:
     """Usage billed without a ResourceId (data transfer, bandwidth), by currency, tags and service."""
-    t = ctx.focus
-    t = t.filter(t.ResourceId.isnull() & (t.ChargeCategory == "Usage"))
+    t = ctx.sums  # its Tags are those of the rows without a ResourceId
+    without = ~t.x_HasResource if "x_HasResource" in t.columns else t.ResourceId.isnull()
+    t = t.filter(without & (t.ChargeCategory == "Usage"))
     agg = t.group_by(currency=t.BillingCurrency, tags=t.Tags, service=t.ServiceName).aggregate(
         cost=t.EffectiveCost.sum())
     return engine.rows(ctx.con, agg)

@@ -71,7 +71,7 @@ class CommitmentPurchase(Rule):
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: CommitmentPurchase.Params = params
         start = ctx.as_of - timedelta(days=p.days - 1)
-        f = ctx.focus.select("ChargeCategory", "CommitmentDiscountId", "PricingCategory", "ServiceCategory",
+        f = ctx.sums.select("ChargeCategory", "CommitmentDiscountId", "PricingCategory", "ServiceCategory",
                              "x_Provider", "ChargePeriodStart", "ChargePeriodEnd", "EffectiveCost", "BillingCurrency")
         eligible = f.filter((f.ChargeCategory == "Usage") & f.CommitmentDiscountId.isnull()
                             & (f.PricingCategory == "Standard") & f.ServiceCategory.isin(list(p.service_categories))
@@ -190,7 +190,7 @@ def _summary(ctx: RuleContext, first: str) -> CommitmentSummary:
     """Commitment figures from ``first`` to the window's last month. Same cache key and same content as the
     commitment KPIs' summary (``balise.kpis.data.commitments``): computed once per context for both."""
     def make() -> CommitmentSummary:
-        t = ctx.history if first < ctx.start else ctx.focus
+        t = ctx.history_sums if first < ctx.start else ctx.sums
         return commitment_summary(t.filter(t.ChargePeriodStart.strftime("%Y-%m") >= first), ctx.con)
     return ctx.cached(f"commitments:summary:{first}..{ctx.end}", make)  # type: ignore[no-any-return]
 

@@ -49,6 +49,10 @@ from balise.lake import rollup
 from balise.reference.fx import Rates
 
 _tables = itertools.count()
+_SUMS_SCHEMA = ibis.schema({
+    **{c: ("timestamp" if c.startswith("ChargePeriod") else "string") for c in rollup.SUMMARY_KEYS},
+    "x_HasResource": "boolean", "Tags": "string", **{f"x_{c}Null": "boolean" for c in rollup.SUMMARY_SUMS},
+    **dict.fromkeys(rollup.SUMMARY_SUMS, "float64"), "x_Rows": "int64"})
 _ATTR_FIELDS = ("resource_name", "resource_type", "provider", "service", "service_category", "account",
                 "account_name", "region", "sku", "description", "consumed_unit")
 
@@ -69,6 +73,7 @@ class RuleContext:
     # The lake files behind ``focus`` and a cache folder: when both are given, ``resources()`` reads the files'
     # per-resource monthly rollups (``balise.lake.rollup``) instead of every row. Same result, much faster.
     files: Sequence[Path] | None = None
+    history_files: Sequence[Path] | None = None  # the lake files behind ``history``
     rollup_cache: Path | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -94,6 +99,32 @@ class RuleContext:
     def resources(self) -> ir.Table:
         """The per-resource aggregate (see the module docstring), computed once."""
         return self.cached("resources", self._resources)  # type: ignore[no-any-return]
+
+    @property
+    def sums(self) -> ir.Table:
+        """The window's rows summed per day over low-cardinality FOCUS columns (``balise.lake.rollup``: FOCUS
+        column names, sums of the cost and quantity columns, ``x_Rows`` the number of rows). Anything that
+        only sums costs by provider, service, account, region, category, commitment or day gives the same
+        result on it as on ``focus``, reading ~100 times fewer rows. Falls back to ``focus`` itself."""
+        return self.cached("sums:window", lambda: self._sums(self.start))  # type: ignore[no-any-return]
+
+    @property
+    def history_sums(self) -> ir.Table:
+        """``sums`` over the whole history up to the window's end (falls back to ``history``)."""
+        return self.cached("sums:history", lambda: self._sums(None))  # type: ignore[no-any-return]
+
+    def _sums(self, start: str | None) -> ir.Table:
+        raw = self.focus if start else self.history
+        files = self.history_files if start is None else self.files
+        if files is None or self.rollup_cache is None or not files:
+            return raw
+        paths = rollup.ensure(files, self.rollup_cache, kind="summary")
+        name = f"balise_sums_{next(_tables)}"
+        listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+        lo = f"strftime(ChargePeriodStart, '%Y-%m') >= '{start}' AND " if start else ""
+        self.con.raw_sql(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet([{listing}]) "
+                         f"WHERE {lo}strftime(ChargePeriodStart, '%Y-%m') <= '{self.end}'")
+        return ibis.table(_SUMS_SCHEMA, name=name)
 
     def resource_rows(self) -> list[dict[str, Any]]:
         return self.cached("resource_rows", lambda: engine.rows(self.con, self.resources()))  # type: ignore[no-any-return]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from balise.domain.findings import Domain, Finding, Severity
+from balise.domain.findings import Domain, Finding, Severity, Subject
 from balise.i18n import recommend_messages as rm
 from balise.reference.offers import LOCATION_NOTE, Catalog, Offer
 from balise.rules import resources as res
@@ -23,6 +23,7 @@ from balise.rules.base import Rule, param
 from balise.rules.context import RuleContext
 
 DEFAULT_OWNER = "FinOps lead"
+MAX_LISTED = 50  # VMs listed in a grouped option's evidence (the count is always given)
 
 
 class CheaperElsewhere(Rule):
@@ -54,6 +55,8 @@ class CheaperElsewhere(Rule):
         within_days: int = param(30, "VMs billed within this many days of the provider's last day with data.",
                                  minimum=1)
         resource_types: tuple[str, ...] = param(res.VM_TYPES, "ResourceType values of VMs (case-insensitive).")
+        group_by: str = param("instance_type", "One option per instance type and account (its VMs listed in the "
+                              "evidence), or one per VM.", choices=("instance_type", "resource"))
 
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: CheaperElsewhere.Params = params
@@ -63,6 +66,7 @@ class CheaperElsewhere(Rule):
         rows = ctx.resource_rows()
         last = res.provider_last_days(ctx)
         options_of: dict[tuple[str, str], list[Offer]] = {}  # a fleet repeats the same few types
+        groups: dict[tuple[str, Any, str], tuple[Offer, list[Offer], list[tuple[Any, float, float]]]] = {}
         for r in rows:
             if not res.is_vm(r, p.resource_types):
                 continue
@@ -82,20 +86,56 @@ class CheaperElsewhere(Rule):
                 continue
             best = options[0]
             difference = (cur.price_eur_month - best.price_eur_month) * share
-            yield self.finding(
-                res.subject(r),
-                args={"name": r.get("resource_name") or r["resource_id"], "current": cur.name,
-                      "provider": cur.provider, "alternative": best.name, "alt_provider": best.provider,
-                      "difference": res.money_text(difference, "EUR"), "current_date": cur.price_date,
-                      "current_location": cur.location, "alt_date": best.price_date, "alt_location": best.location},
-                evidence={"period": res.period(ctx), "option": True, "current": cur.describe(),
-                          "alternative": best.describe(),
-                          "alternatives": [o.describe() for o in options],
-                          "monthly_difference_eur": round(difference, 2), "share_of_month_running": round(share, 4),
-                          "billed_monthly_cost": res.amount(res.monthly_cost(r), r["currency"],
-                                                            ctx.to_eur(res.monthly_cost(r), r["currency"])),
-                          "note": LOCATION_NOTE},
-                monthly_saving_eur=round(difference, 2), owner=res.owner(r, DEFAULT_OWNER))
+            if p.group_by == "resource":
+                yield self._one(ctx, r, cur, best, options, difference, share)
+            else:
+                group = groups.setdefault((cur.provider, r.get("account"), cur.name), (cur, options, []))
+                group[2].append((r, difference, share))
+        for (_, account, _), (cur, options, members) in groups.items():
+            yield self._grouped(ctx, cur, options, members, account)
+
+    def _one(self, ctx: RuleContext, r: Any, cur: Offer, best: Offer, options: list[Offer], difference: float,
+             share: float) -> Finding:
+        return self.finding(
+            res.subject(r),
+            args={"name": r.get("resource_name") or r["resource_id"], "current": cur.name,
+                  "provider": cur.provider, "alternative": best.name, "alt_provider": best.provider,
+                  "difference": res.money_text(difference, "EUR"), "current_date": cur.price_date,
+                  "current_location": cur.location, "alt_date": best.price_date, "alt_location": best.location},
+            evidence={"period": res.period(ctx), "option": True, "current": cur.describe(),
+                      "alternative": best.describe(),
+                      "alternatives": [o.describe() for o in options],
+                      "monthly_difference_eur": round(difference, 2), "share_of_month_running": round(share, 4),
+                      "billed_monthly_cost": res.amount(res.monthly_cost(r), r["currency"],
+                                                        ctx.to_eur(res.monthly_cost(r), r["currency"])),
+                      "note": LOCATION_NOTE},
+            monthly_saving_eur=round(difference, 2), owner=res.owner(r, DEFAULT_OWNER))
+
+    def _grouped(self, ctx: RuleContext, cur: Offer, options: list[Offer], members: list[tuple[Any, float, float]],
+                 account: Any) -> Finding:
+        """One option for every VM of one instance type in one account: a fleet is one decision, not N."""
+        best = options[0]
+        difference = sum(d for _, d, _ in members)
+        names = sorted(str(r.get("resource_name") or r["resource_id"]) for r, _, _ in members)
+        label = names[0] if len(names) == 1 else f"{len(names)} × {cur.name} ({names[0]}, …)"
+        owners = {res.owner(r, DEFAULT_OWNER) for r, _, _ in members}
+        first = members[0][0]
+        subject = Subject(kind="instance-type", id=f"{cur.provider}:{account}:{cur.name}", name=label,
+                          provider=first.get("provider"), account=account)
+        return self.finding(
+            subject,
+            args={"name": label, "current": cur.name, "provider": cur.provider, "alternative": best.name,
+                  "alt_provider": best.provider, "difference": res.money_text(difference, "EUR"),
+                  "current_date": cur.price_date, "current_location": cur.location, "alt_date": best.price_date,
+                  "alt_location": best.location},
+            evidence={"period": res.period(ctx), "option": True, "current": cur.describe(),
+                      "alternative": best.describe(), "alternatives": [o.describe() for o in options],
+                      "monthly_difference_eur": round(difference, 2), "vms": len(members),
+                      "resources": [{"id": r["resource_id"], "name": r.get("resource_name"),
+                                     "share_of_month_running": round(sh, 4), "monthly_difference_eur": round(d, 2)}
+                                    for r, d, sh in sorted(members, key=lambda m: -m[1])[:MAX_LISTED]],
+                      "note": LOCATION_NOTE},
+            monthly_saving_eur=round(difference, 2), owner=owners.pop() if len(owners) == 1 else DEFAULT_OWNER)
 
     def _options(self, catalog: Catalog, cur: Offer, p: CheaperElsewhere.Params) -> list[Offer]:
         shared = None if (cur.shared_cpu or p.allow_shared_cpu) else False

@@ -81,7 +81,8 @@ def rule_context(ws: Workspace, tenant: str, month: str | None = None, *, con: e
     files = ws.live_files(tenant, (_shift(start, -1), _shift(end, 1)))
     return RuleContext(con=con, tenant=tenant, focus=table(ws, con, tenant, start, end),
                        history=table(ws, con, tenant, None, end), start=start, end=end, as_of=as_of,
-                       rates=rates or ecb(), loaders=loaders, files=files, rollup_cache=rollup_dir(ws))
+                       rates=rates or ecb(), loaders=loaders, files=files,
+                       history_files=ws.live_files(tenant, (None, _shift(end, 1))), rollup_cache=rollup_dir(ws))
 
 
 def rollup_dir(ws: Workspace) -> Path:

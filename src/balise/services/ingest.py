@@ -146,8 +146,9 @@ def _rollups(ws: Workspace, placed: list[str], retired: list[str]) -> None:
         for rel in retired:
             path = ws.lake.absolute(rel)
             if path.exists():
-                rollup.rollup_path(cache, path).unlink(missing_ok=True)
-        rollup.ensure([ws.lake.absolute(p) for p in placed], cache)
+                for kind in rollup.KINDS:
+                    rollup.rollup_path(cache, path, kind).unlink(missing_ok=True)
+        rollup.ensure_all([ws.lake.absolute(p) for p in placed], cache)
     except (OSError, duckdb.Error):
         pass
 
