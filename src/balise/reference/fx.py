@@ -11,6 +11,7 @@ EUR, as the ECB quotes), one row per day or per month (``2026-03`` as the date).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def _aggregate(rows: list[tuple[str, str, float]]) -> dict[tuple[str, str], tupl
     return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
 
 
+@functools.lru_cache(maxsize=1)
 def ecb() -> Rates:
     """The ECB's reference rates as monthly averages. Parsed with Arrow's CSV reader (C++): the file holds
     ~7,000 days × 40 currencies, which a Python loop took 0.6 s to read;

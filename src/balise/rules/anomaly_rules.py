@@ -8,6 +8,7 @@ aggregate plus one small aggregate of the usage billed without a resource.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,8 +81,12 @@ def resource_owner(ctx: RuleContext, resource_id: str | None) -> str | None:
 
 
 def _tags(raw: str | None) -> dict[str, Any]:
-    if not raw:
-        return {}
+    """The tags of a Tags string (read-only: the dict is shared by every row with the same string)."""
+    return _parse_tags(raw) if raw else {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_tags(raw: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except ValueError:

@@ -89,7 +89,14 @@ class RuleContext:
         return self._cache[key]
 
     def to_eur(self, amount: float, currency: str, month: str | None = None) -> float:
-        return self.rates.to_eur(amount, currency, month or self.end)[0]
+        """``amount`` in EUR at the month's rate (default: the window's last month). Rules call it for every
+        resource, so the rate is looked up once per currency and month."""
+        key = (currency, month or self.end)
+        rates = self._cache.setdefault("to_eur:rates", {})
+        per_eur = rates.get(key)
+        if per_eur is None:
+            per_eur = rates[key] = self.rates.rate(currency, key[1]).per_eur
+        return amount / per_eur  # type: ignore[no-any-return]
 
     @property
     def window_days(self) -> int:

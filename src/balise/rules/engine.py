@@ -9,6 +9,7 @@ The policy's severity and owner overrides are applied here, and each finding's e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 import traceback
@@ -61,19 +62,28 @@ def run(ctx: RuleContext, registry: Registry, policy: Policy | None = None, *,
     runs: list[RuleRun] = []
     for sel in (policy or Policy()).select(registry, codes):
         start = time.perf_counter()
-        try:
-            produced, error = _unique(list(sel.rule().evaluate(ctx, sel.params)))
-            if error is not None:
-                produced.append(_failure(ctx, sel, ValueError(error)))
-        except Exception as e:  # turned into an UNKNOWN finding that says why, never hidden
-            produced, error = [_failure(ctx, sel, e)], _describe(e)
+        # A rule runs once per context and parameters: the KPIs (forgotten instances) and the findings of
+        # one cockpit run share its results.
+        key = f"engine:{sel.rule.code}:{sel.params!r}:{sel.severity}:{sel.owner}"
+        produced, error = ctx.cached(key, functools.partial(_evaluate, ctx, sel))
+        produced = list(produced)
         seconds = time.perf_counter() - start
-        for f in produced:
-            _override(f, sel)
-            f.evidence = _jsonable(f.evidence)
         findings.extend(produced)
         runs.append(RuleRun(sel.rule.code, sel.rule.name, seconds, len(produced), error))
     return EngineRun(findings, runs)
+
+
+def _evaluate(ctx: RuleContext, sel: Selected) -> tuple[list[Finding], str | None]:
+    try:
+        produced, error = _unique(list(sel.rule().evaluate(ctx, sel.params)))
+        if error is not None:
+            produced.append(_failure(ctx, sel, ValueError(error)))
+    except Exception as e:  # turned into an UNKNOWN finding that says why, never hidden
+        produced, error = [_failure(ctx, sel, e)], _describe(e)
+    for f in produced:
+        _override(f, sel)
+        f.evidence = _jsonable(f.evidence)
+    return produced, error
 
 
 def _unique(found: list[Finding]) -> tuple[list[Finding], str | None]:

@@ -36,7 +36,8 @@ IP_TYPES = ("ip address", "public ip address", "public ip", "elastic ip", "float
 _HOURS = re.compile(r"^(1\s*)?(hours?|hrs?|h)$", re.I)
 
 
-def norm(value: str | None) -> str:
+@functools.lru_cache(maxsize=65536)
+def norm(value: str | None) -> str:  # called for every resource by several rules: a fleet repeats its values
     return (value or "").strip().lower()
 
 
@@ -145,7 +146,15 @@ def amount(value: float, currency: str, eur: float | None = None) -> dict[str, A
 
 def name_words(name: str | None) -> list[str]:
     """A resource name split into lower-case words (on - _ . and spaces)."""
-    return [w for w in re.split(r"[-_.\s]+", norm(name)) if w]
+    return list(_name_words(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words(name: str | None) -> tuple[str, ...]:
+    return tuple(w for w in _WORD_SPLIT.split(norm(name)) if w)
+
+
+_WORD_SPLIT = re.compile(r"[-_.\s]+")
 
 
 def money_text(value: float, currency: str) -> Text:
