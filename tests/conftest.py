@@ -98,3 +98,27 @@ def ws(tmp_path: Path, database_url: str) -> Iterator[Workspace]:
         yield w
     finally:
         w.close()
+
+
+# --- the demo company, generated once per test session ------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def copy_demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """``copy_demo_workspace(dest)``: see ``_copy_demo``."""
+    return lambda dest: _copy_demo(tmp_path_factory, dest)
+
+
+def _copy_demo(factory: pytest.TempPathFactory, dest: Path) -> Path:
+    """Copy a demo workspace (SQLite state and lake) generated once per test session to ``dest``: ``balise demo``
+    takes ~12 s, a copy a fraction of a second. Each test module gets its own copy to change freely."""
+    import shutil
+
+    from balise.services.demo import load_demo
+
+    base = factory.getbasetemp() / "balise-demo-ws"
+    if not (base / "balise.db").exists():
+        w = open_workspace(base, f"sqlite:///{base / 'balise.db'}")
+        load_demo(w)
+        w.close()
+    shutil.copytree(base, dest, dirs_exist_ok=True)
+    return dest

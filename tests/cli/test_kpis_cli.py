@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,25 +14,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from balise.services.demo import load_demo
-from balise.services.workspace import open_workspace
-
 SAMPLE = "focus/focus-1.0/focus_sample.csv"
 
 
-def demo_copy(factory: pytest.TempPathFactory, dest: Path) -> None:
-    """Copy a demo workspace generated once per test session (the demo takes ~12 s) to ``dest``."""
-    base = factory.getbasetemp() / "balise-demo-ws"
-    if not (base / "balise.db").exists():
-        ws = open_workspace(base, f"sqlite:///{base / 'balise.db'}")
-        load_demo(ws)
-        ws.close()
-    shutil.copytree(base, dest, dirs_exist_ok=True)
-
-
 @pytest.fixture
-def demo(balise: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    demo_copy(tmp_path_factory, balise.workspace)
+def demo(balise: Any, copy_demo_workspace: Any) -> Any:
+    copy_demo_workspace(balise.workspace)
     return balise
 
 

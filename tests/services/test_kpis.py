@@ -5,7 +5,6 @@ scenarios (docs/demo-company.md, docs/commitments.md)."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,39 +15,13 @@ import pytest
 
 from balise.errors import BadSourceError, UsageError
 from balise.kpis import data
-from balise.reference.fx import Rates, ecb
+from balise.reference.fx import Rates
 from balise.services import budgets, kpis, units
 from balise.services.context import rule_context
-from balise.services.demo import load_demo
 from balise.services.ingest import ingest
-from balise.services.workspace import Workspace, open_workspace
+from balise.services.workspace import Workspace
 
 SAMPLE = "focus/focus-1.0/focus_sample.csv"
-
-
-def demo_copy(factory: pytest.TempPathFactory, name: str) -> Path:
-    """A private copy of a demo workspace generated once per test session (the demo takes ~12 s)."""
-    base = factory.getbasetemp() / "balise-demo-ws"
-    if not (base / "balise.db").exists():
-        ws = open_workspace(base, f"sqlite:///{base / 'balise.db'}")
-        load_demo(ws)
-        ws.close()
-    dest = factory.mktemp(name)
-    shutil.copytree(base, dest, dirs_exist_ok=True)
-    return dest
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    home = demo_copy(tmp_path_factory, "kpis-demo")
-    ws = open_workspace(home, f"sqlite:///{home / 'balise.db'}")
-    yield ws
-    ws.close()
-
-
-@pytest.fixture(scope="module")
-def rates() -> Rates:
-    return ecb()
 
 
 def sql(ws: Workspace, tenant: str) -> duckdb.DuckDBPyConnection:

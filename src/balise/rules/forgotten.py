@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from balise.domain.findings import Domain, Finding, Severity
@@ -143,6 +143,18 @@ def _follows(stem: list[str], words: list[str]) -> bool:
     return all(any(w == x for x in rest) for w in stem[1:])
 
 
+def _billed_disks(ctx: RuleContext, types: Sequence[str], within_days: int) -> Iterator[tuple[Row, date]]:
+    """Disks (``types``) with a cost, billed within ``within_days`` of their provider's last day with data (1:
+    on that day), with that day."""
+    last = res.provider_last_days(ctx)
+    for r in ctx.resource_rows():
+        if not res.is_type(r, types) or res.cost(r) <= 0:
+            continue
+        end = last.get(r.get("provider"))
+        if end is not None and r["last_day"] >= end - timedelta(days=within_days - 1):
+            yield r, end
+
+
 def _compute(ctx: RuleContext) -> _Compute:
     return ctx.cached("forgotten:compute", lambda: _Compute(ctx.resource_rows()))  # type: ignore[no-any-return]
 
@@ -233,15 +245,8 @@ class UnattachedVolume(Rule):
 
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: UnattachedVolume.Params = params
-        rows = ctx.resource_rows()
-        last = res.provider_last_days(ctx)
         compute = _compute(ctx)
-        for r in rows:
-            if not res.is_type(r, p.resource_types) or res.cost(r) <= 0:
-                continue
-            end = last.get(r.get("provider"))
-            if end is None or r["last_day"] < end - timedelta(days=p.within_days - 1):
-                continue
+        for r, _ in _billed_disks(ctx, p.resource_types, p.within_days):
             basis = []
             if _says(DETACHED, str(r.get("description") or "")):
                 basis.append("description")
@@ -330,15 +335,8 @@ class StoppedInstanceStorage(Rule):
 
     def evaluate(self, ctx: RuleContext, params: Any) -> Iterator[Finding]:
         p: StoppedInstanceStorage.Params = params
-        rows = ctx.resource_rows()
-        last = res.provider_last_days(ctx)
         compute = _compute(ctx)
-        for r in rows:
-            if not res.is_type(r, p.resource_types) or res.cost(r) <= 0:
-                continue
-            end = last.get(r.get("provider"))
-            if end is None or r["last_day"] != end:
-                continue
+        for r, end in _billed_disks(ctx, p.resource_types, 1):
             vm = compute.instance_of(r)
             if vm is None or (end - vm["last_day"]).days < p.days:
                 continue
