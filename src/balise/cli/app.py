@@ -64,11 +64,15 @@ def main() -> None:
     from balise.cli import (  # noqa: F401
         analyses_cmds,
         budgets_cmds,
+        carbon_cmds,
         commands,
         findings_cmds,
         kpis_cmds,
         operate_cmds,
+        posture_cmds,
+        sovereignty_cmds,
         utilisation_cmds,
+        web_cmds,
     )
 
     # A command creates hundreds of thousands of long-lived objects (Ibis, SQLGlot, rules, rows), and CPython's

@@ -168,7 +168,19 @@ def report_json(r: Any) -> dict[str, Any]:
                     "regions": shares(r.top_regions)},
             "untagged": {"cost": round(r.untagged_cost, 2), "share": round(r.untagged_share, 4)},
             "rows": r.rows, "rates": [_rate_json(x) for x in r.rates], "sections": r.sections,
-            **_cockpit_json(r)}
+            **_cockpit_json(r), **_capabilities_json(r)}
+
+
+def _capability_clis() -> tuple[Any, ...]:
+    from balise.cli import carbon_cmds, posture_cmds, sovereignty_cmds
+    return carbon_cmds, sovereignty_cmds, posture_cmds
+
+
+def _capabilities_json(r: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cli in _capability_clis():
+        out.update(cli.report_section_json(r))
+    return out
 
 
 def _cockpit_json(r: Any) -> dict[str, Any]:
@@ -203,6 +215,8 @@ def show_report(r: Any) -> None:
         render.say(m.REPORT_RATES(rates="; ".join(x.describe() for x in r.rates)))
     if "kpis" in r.sections:
         _show_cockpit(r)
+    for cli in _capability_clis():
+        cli.show_report_section(r)
 
 
 def _show_cockpit(r: Any) -> None:

@@ -15,8 +15,11 @@ def builtin_rules() -> tuple[type[Rule], ...]:
     rules.extend(rightsizing.RULES)
     rules.extend(commitment_rules.RULES)
     rules.extend(offers.RULES)
-    from balise.rules import budget_rules
+    from balise.rules import budget_rules, carbon_rules, posture_rules, sovereignty_rules
     rules.extend(budget_rules.RULES)
+    rules.extend(carbon_rules.RULES)
+    rules.extend(sovereignty_rules.RULES)
+    rules.extend(posture_rules.RULES)
     return tuple(rules)
 
 

@@ -56,7 +56,23 @@ def _policy(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
     return findings.tenant_policy(ws, tenant)
 
 
-LOADERS.update(budgets=_budgets, units=_units, allocation=_allocation, policy=_policy)
+def _carbon(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import carbon
+    return carbon.context_input(ws, tenant, con)
+
+
+def _compliance(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import sovereignty
+    return sovereignty.context_input(ws, tenant, con)
+
+
+def _posture(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
+    from balise.services import posture
+    return posture.context_input(ws, tenant, con)
+
+
+LOADERS.update(budgets=_budgets, units=_units, allocation=_allocation, policy=_policy, carbon=_carbon,
+               compliance=_compliance, posture=_posture)
 
 
 def last_day(ws: Workspace, con: engine.Backend, tenant: str, month: str | None = None) -> date | None:

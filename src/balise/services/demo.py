@@ -25,6 +25,7 @@ def load_demo(ws: Workspace, rows: int | None = None, *, seed: int = 42, on_sour
             raise UsageError(m.DEMO_BAD_ARGS(error=str(e))) from None
         result = ingest(ws, files, DEMO_TENANT, on_source=on_source, memory_limit=memory_limit)
         _import_utilisation(ws, work, seed)
+        _declare(ws)
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -36,3 +37,11 @@ def _import_utilisation(ws: Workspace, work: Path, seed: int) -> None:
     from balise.services.utilisation import import_csv
 
     import_csv(ws, DEMO_TENANT, write_csv(work / "demo-utilisation.csv", seed=seed))
+
+
+def _declare(ws: Workspace) -> None:
+    """What the demo company declares: its workloads and data categories, its posture evidence."""
+    from balise.services import carbon, posture, sovereignty
+
+    for capability in (carbon, sovereignty, posture):
+        capability.seed_demo(ws, DEMO_TENANT)

@@ -49,6 +49,8 @@ class Report:
     top_findings: list[Any] = field(default_factory=list)  # FindingView: open FAIL, largest saving first
     open_findings: int = 0
     savings: Any = None  # services.findings.Savings of every open FAIL finding
+    # Sections added by later capabilities (carbon, sovereignty, posture): name -> that capability's figures.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def latest_month(ws: Workspace, tenant: str, con: engine.Backend) -> str | None:
@@ -100,7 +102,16 @@ def report(ws: Workspace, tenant: str, month: str | None = None, *, rates: Rates
         sections=["spend", "breakdown", "tagging"])
     if cockpit:
         _cockpit(ws, out, rates, top)
+        _capabilities(ws, out, rates)
     return out
+
+
+def _capabilities(ws: Workspace, out: Report, rates: Rates) -> None:
+    """Each capability adds its section (and its name to ``out.sections``) only when it has figures."""
+    from balise.services import carbon, posture, sovereignty
+
+    for capability in (carbon, sovereignty, posture):
+        capability.report_section(ws, out, rates)
 
 
 def _cockpit(ws: Workspace, out: Report, rates: Rates, top: int) -> None:

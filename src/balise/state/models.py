@@ -233,3 +233,119 @@ class NotificationSent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- Sovereignty and posture (issue 5) -------------------------------------------------------------------------
+# The workloads file, the chosen policy packs and the responsibility (RACI) matrix are whole documents, kept in
+# ``tenant_settings`` (keys "workloads", "compliance", "responsibility") so that an import replaces them in one
+# write. Evidence and report snapshots are rows of their own.
+
+
+class Evidence(Base):
+    """Proof that a posture control is in place: when, by whom, a link or a stored file and its sha256."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_tenant_control", "tenant_id", "control"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    control: Mapped[str] = mapped_column(String(50))  # control code, e.g. "POS-007"
+    date: Mapped[datetime] = mapped_column(DateTime)  # when the control was performed / verified
+    by: Mapped[str] = mapped_column(String(200))
+    link: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    file_name: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    stored_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # under <workspace>/evidence/
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    origin: Mapped[str] = mapped_column(String(20), default="manual")  # manual | detected
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ComplianceReport(Base):
+    """A compliance report as issued: its figures, so the next one can say what changed."""
+
+    __tablename__ = "compliance_reports"
+    __table_args__ = (Index("ix_compliance_reports_tenant", "tenant_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    lang: Mapped[str] = mapped_column(String(5))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- Web cockpit and API (issue 6) -----------------------------------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(500), nullable=True)  # argon2; None: OIDC only
+    oidc_subject: Mapped[str | None] = mapped_column(String(500), nullable=True, unique=True)
+    locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    is_superuser: Mapped[bool] = mapped_column(Boolean, default=False)  # manages tenants and users
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Membership(Base):
+    """A user's role on one tenant: viewer, editor, admin, or operator (an MSP's staff on a granted tenant)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "tenant_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A personal API token; only its hash is stored (the token is shown once, at creation)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)  # first characters, to find and to show
+    token_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class WebSession(Base):
+    """A browser session: the cookie carries the id, the database its sha256 and its CSRF secret."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginAttempt(Base):
+    """Failed logins, by key (e-mail and client address), for rate limiting across workers."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Every state-changing action: who, when, what, on which object, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_at", "tenant_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(320))  # user e-mail, "token:<prefix>", or "cli"
+    action: Mapped[str] = mapped_column(String(100))  # e.g. "finding.ack", "budget.create"
+    object: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

@@ -1,0 +1,7 @@
+"""Sovereignty rules (filled by the sovereignty capability)."""
+
+from __future__ import annotations
+
+from balise.rules.base import Rule
+
+RULES: tuple[type[Rule], ...] = ()

@@ -1,0 +1,1 @@
+"""The web cockpit and REST API (FastAPI), over balise.services."""
