@@ -8,7 +8,9 @@ override it) and a default **shared-responsibility** (RACI) split between the co
 ``assess`` turns a control, its evidence and the latest scan result into a verdict:
 
 - ``fail``: no evidence at all, the latest evidence is older than the freshness rule, or the latest scan of
-  the tenant's infrastructure code found a violation (a wildcard admin policy, a public bucket…);
+  the tenant's infrastructure code found a violation (a wildcard admin policy, a public bucket…); a violation
+  that is an *absence* (no CloudTrail in the code scanned) gives way to fresh manual evidence (an
+  organisation trail managed elsewhere);
 - ``pass``: evidence no older than the freshness rule, and no violation detected;
 - ``unknown``: no evidence, and the scan looked but could not decide (values known only after ``apply``).
 
@@ -167,6 +169,7 @@ class Violation:
     file: str
     line: int | None
     problem: Text
+    absence: bool = False  # something missing (no CloudTrail): fresh manual evidence overrides it
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -209,9 +212,11 @@ def assess(control: Control, evidence: Iterable[EvidenceItem], as_of: date, *, f
            scan: ScanResult | None = None) -> Assessment:
     days = control.freshness_days if freshness_days is None else freshness_days
     last = latest(evidence, as_of)
-    violations = scan.violations if scan is not None else ()
     due = None if last is None else last.date + timedelta(days=days)
     age = None if last is None else (as_of - last.date).days
+    fresh_manual = last is not None and age is not None and age <= days and last.origin == "manual"
+    violations = tuple(v for v in (scan.violations if scan is not None else ())
+                       if not (v.absence and fresh_manual))
     if violations:
         status: Status = "fail"
         reason = pm.R_VIOLATIONS(n=len(violations), first=violations[0].address, where=violations[0].where())

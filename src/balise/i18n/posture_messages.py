@@ -224,3 +224,5 @@ HELP_RESPONSIBILITY = Msg("The shared-responsibility (RACI) matrix between the c
 HELP_RESP_IMPORT = Msg("Import a RACI matrix (YAML or CSV); it replaces the previous one.",
                        "Importer une matrice RACI (YAML ou CSV) ; elle remplace la précédente.")
 HELP_RESP_LIST = Msg("Show the RACI matrix of every control.", "Afficher la matrice RACI de chaque contrôle.")
+MISSING_TENANT = Msg("missing option --tenant NAME (e.g. `balise posture --tenant demo`)",
+                     "option --tenant NOM manquante (par ex. `balise posture --tenant demo`)")

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from balise import engine
 from balise.compliance import controls as cm
@@ -36,7 +36,7 @@ from balise.i18n import Text
 from balise.i18n import posture_messages as pm
 from balise.services.kpis import get_setting, get_setting_source, put_setting
 from balise.services.workspace import Workspace, now
-from balise.state.models import Evidence
+from balise.state.models import Evidence, TenantSetting
 
 SETTINGS = "posture"
 RESPONSIBILITY = "responsibility"
@@ -345,16 +345,108 @@ def scan_results(ws: Workspace, tenant: str) -> dict[str, cm.ScanResult]:
     out: dict[str, cm.ScanResult] = {}
     for code, r in (doc.get("results") or {}).items():
         violations = tuple(cm.Violation(code, v["address"], v["file"], v.get("line"),
-                                        Text(getattr(pm, v["message"]), v.get("args") or {}))
+                                        Text(getattr(pm, v["message"]), v.get("args") or {}),
+                                        absence=bool(v.get("absence")))
                            for v in r.get("violations", []))
         out[code] = cm.ScanResult(code, int(r.get("checked", 0)), violations, tuple(r.get("unknown", [])), day)
     return out
 
 
-def clear_detected(ws: Workspace, tenant: str) -> None:
+@dataclass
+class ScanRun:
+    tenant: str
+    files: list[str]
+    skipped: list[str]  # JSON files in a folder that are not Terraform plans
+    resources: int
+    results: dict[str, cm.ScanResult]
+    evidenced: list[str]  # controls that received detected evidence
+    sha256: str  # of the files scanned, in order (what the detected evidence proves)
+
+    @property
+    def violations(self) -> list[cm.Violation]:
+        return [v for r in self.results.values() for v in r.violations]
+
+
+def _iac_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Explicit files as given; in folders every ``.tf`` and ``.json`` file (``.terraform`` caches skipped)."""
+    files: list[Path] = []
+    from_folders: list[Path] = []
+    for p in paths:
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in (".tf", ".json")
+                           and ".terraform" not in x.parts)
+            if not found:
+                raise UsageError(pm.SCAN_NO_FILES(path=str(p)))
+            from_folders += found
+        else:
+            raise UsageError(pm.SCAN_NO_PATH(path=str(p)))
+    return files, from_folders
+
+
+_MSG_NAMES = {v: k for k, v in vars(pm).items() if isinstance(v, type(pm.AT_HINT))}
+
+
+def scan(ws: Workspace, tenant: str, paths: Sequence[Path], *, day: date | None = None) -> ScanRun:
+    """Read Terraform files and plans, detect evidence and violations (``balise.compliance.controls_iac``), and
+    record them in one transaction: the scan replaces the previous scan's results, and each control checked
+    without violation gets detected evidence dated ``day`` (today). A file that is not Terraform stops the scan
+    before anything is written."""
+    from balise.compliance import controls_iac as iac
+
     t = ws.tenant(tenant)
+    if not paths:
+        raise UsageError(pm.SCAN_NO_PATH(path="(none)"))
+    explicit, from_folders = _iac_files(paths)
+    resources: list[iac.IacResource] = []
+    scanned: list[Path] = []
+    skipped: list[str] = []
+    digest = hashlib.sha256()
+    for f in [*explicit, *from_folders]:
+        text = f.read_text(encoding="utf-8-sig")
+        try:
+            if f.suffix == ".json":
+                try:
+                    found = iac.parse_plan(text, str(f))
+                except iac.ParseError:
+                    if f in explicit:
+                        raise
+                    skipped.append(str(f))  # expected.json, package.json…: not a plan
+                    continue
+            else:
+                found = iac.parse_hcl(text, str(f))
+        except iac.ParseError as e:
+            raise UsageError(e.text) from None
+        resources += found
+        scanned.append(f)
+        digest.update(f"{f}\0{hashlib.sha256(text.encode()).hexdigest()}\n".encode())
+    results = iac.detect(resources)
+    when = day or today()
+    at = datetime(when.year, when.month, when.day)
+    where = ", ".join(str(p) for p in paths)
+    doc = {"scanned_at": when.isoformat(), "paths": [str(p) for p in paths], "files": len(scanned),
+           "resources": len(resources), "sha256": digest.hexdigest(), "results": {
+               code: {"checked": r.checked, "unknown": list(r.unknown),
+                      "violations": [{"address": v.address, "file": v.file, "line": v.line, "absence": v.absence,
+                                      "message": _MSG_NAMES[v.problem.msg], "args": v.problem.args}
+                                     for v in r.violations]}
+               for code, r in results.items()}}
+    evidenced = [code for code, r in results.items() if not r.violations and r.checked > len(r.unknown)]
     with ws.session.begin() as s:
-        s.execute(delete(Evidence).where(Evidence.tenant_id == t.id, Evidence.origin == DETECTED))
+        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == SCAN))
+        if row is None:
+            s.add(TenantSetting(tenant_id=t.id, key=SCAN, value=doc, source=None, updated_at=now()))
+        else:
+            row.value, row.updated_at = doc, now()
+        for code in evidenced:
+            r = results[code]
+            s.add(Evidence(tenant_id=t.id, control=code, date=at, by=pm.SCAN_BY.render("en"), link=None,
+                           file_name=None, sha256=digest.hexdigest(), stored_path=None,
+                           note=pm.SCAN_NOTE.render("en", checked=r.checked - len(r.unknown), paths=where),
+                           origin=DETECTED, added_at=now()))
+    return ScanRun(tenant, [str(f) for f in scanned], skipped, len(resources), scan_results(ws, tenant), evidenced,
+                   digest.hexdigest())
 
 
 # --- hooks: rules, report, demo -------------------------------------------------------------------------
