@@ -1,0 +1,138 @@
+"""Logging in and out, the language switch, the home redirect, and the user's own API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from balise.errors import UsageError
+from balise.services import accounts
+from balise.web.deps import Csrf, CurrentUser, LangDep, OptionalUser, SettingsDep, WsDep
+from balise.web.render import page
+from balise.web.security import is_tls
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF = "balise_login"
+
+
+def secure(request: Request, settings: SettingsDep) -> bool:
+    if settings.cookie_secure == "always":
+        return True
+    if settings.cookie_secure == "never":
+        return False
+    return is_tls(request.scope, settings.trust_forwarded)
+
+
+def local(target: str | None, default: str = "/") -> str:
+    """Only a path of this site (no //host, no scheme): an open redirect otherwise."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/")
+def home(user: OptionalUser) -> Response:
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    if not user.roles:
+        return RedirectResponse("/account", status_code=303)
+    return RedirectResponse(f"/t/{sorted(user.roles)[0]}/", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, lang: LangDep, settings: SettingsDep, next: str = "/",
+               error: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    resp = page(request, "login.html", lang, None, login_csrf=token, next=local(next), error=error)
+    resp.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request, settings),
+                    max_age=3600, path="/login")
+    return resp
+
+
+@router.post("/login")
+def login(request: Request, ws: WsDep, lang: LangDep, settings: SettingsDep,
+          email: Annotated[str, Form(max_length=320)], password: Annotated[str, Form(max_length=1000)],
+          login_csrf: Annotated[str, Form(max_length=100)], next: Annotated[str, Form(max_length=2000)] = "/"
+          ) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF, "")
+    if not cookie or not secrets.compare_digest(cookie, login_csrf):
+        raise HTTPException(403, "login form out of date")
+    client = request.client.host if request.client else "?"
+    try:
+        session = accounts.login(ws, email, password, client)
+    except UsageError as e:
+        token = secrets.token_urlsafe(24)
+        failed = page(request, "login.html", lang, None, status=401, login_csrf=token, next=local(next),
+                    error=e.text.render(lang) if hasattr(e.text, "render") else str(e), email=email)
+        failed.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request, settings),
+                        max_age=3600, path="/login")
+        return failed
+    ok = RedirectResponse(local(next), status_code=303)
+    resp = ok
+    resp.set_cookie(settings.session_cookie, session.cookie, httponly=True, samesite="lax",
+                    secure=secure(request, settings), max_age=accounts.SESSION_HOURS * 3600, path="/")
+    resp.delete_cookie(LOGIN_CSRF, path="/login")
+    if session.user.locale and not request.cookies.get(settings.lang_cookie):
+        resp.set_cookie(settings.lang_cookie, session.user.locale, samesite="lax", max_age=365 * 86400,
+                        secure=secure(request, settings))
+    return resp
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, ws: WsDep, settings: SettingsDep, user: CurrentUser) -> Response:
+    cookie = request.cookies.get(settings.session_cookie)
+    if cookie:
+        accounts.logout(ws, cookie)
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(settings.session_cookie, path="/")
+    return resp
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, settings: SettingsDep, ws: WsDep, user: OptionalUser,
+                    next: str = "/") -> Response:
+    if code not in ("en", "fr"):
+        raise HTTPException(404)
+    resp = RedirectResponse(local(next), status_code=303)
+    resp.set_cookie(settings.lang_cookie, code, samesite="lax", max_age=365 * 86400, secure=secure(request, settings))
+    if user is not None:
+        accounts.set_locale(ws, user.user.id, code)
+    return resp
+
+
+@router.get("/account")
+def account(request: Request, ws: WsDep, lang: LangDep, user: CurrentUser, created: str | None = None
+            ) -> HTMLResponse:
+    tokens = accounts.list_tokens(ws, user.user.email)
+    return page(request, "account.html", lang, user, tokens=tokens, new_token=None)
+
+
+@router.post("/account/tokens", dependencies=[Csrf])
+def create_token(request: Request, ws: WsDep, lang: LangDep, user: CurrentUser,
+                 name: Annotated[str, Form(max_length=200)],
+                 days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> HTMLResponse:
+    new = accounts.create_token(ws, user.user.email, name, days=days, actor=user.actor)
+    tokens = accounts.list_tokens(ws, user.user.email)
+    return page(request, "account.html", lang, user, tokens=tokens, new_token=new)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
+def revoke_token(ws: WsDep, user: CurrentUser, token_id: int) -> Response:
+    accounts.revoke_token(ws, user.user.email, token_id, actor=user.actor)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/tenants", dependencies=[Csrf])
+def create_tenant(ws: WsDep, user: CurrentUser, name: Annotated[str, Form(max_length=63)]) -> Response:
+    if not user.user.is_superuser:
+        raise HTTPException(403)
+    accounts.create_tenant(ws, name.strip(), actor=user.actor)
+    return RedirectResponse(f"/t/{name.strip()}/settings", status_code=303)
