@@ -111,8 +111,12 @@ def test_demo_kpis_against_independent_sql(demo: Workspace, rates: Rates) -> Non
     assert k["commitment_utilisation"].value == pytest.approx(100.0) and k["commitment_utilisation"].status == "ok"
 
     # what needs another capability or input says so, never a made-up value
-    assert k["co2e_intensity"].status == "no_data" and k["co2e_intensity"].value is None
-    assert "carbon" in str(k["co2e_intensity"].reason)
+    # the carbon KPI: October's operational kgCO2e per MWh drawn (IT kWh x PUE), from balise carbon (docs/carbon.md)
+    from balise.services import carbon
+    october = next(x for x in carbon.estimate(demo, "demo", "month", rates=rates).lines if x.key == "2026-10")
+    co2 = k["co2e_intensity"]
+    assert co2.value == pytest.approx(october.total("operational") / october.total("facility_kwh") * 1000)
+    assert 40 < co2.value < 200 and co2.status == "ok" and co2.inputs["methods"]  # under the 100 kg/MWh default
     assert k["spend_vs_budget"].status == "no_data"
     assert k["unit_cost"].status == "no_data" and "balise units import" in str(k["unit_cost"].reason)
 

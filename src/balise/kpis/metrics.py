@@ -329,8 +329,60 @@ def rule_failures(ctx: RuleContext, p: RuleParams) -> list[Measure]:
     return [Measure(float(len(failed)), period, inputs)]
 
 
+def _carbon_month(ctx: RuleContext) -> Any:
+    carbon = ctx.input("carbon")
+    return None if carbon is None else carbon.month(ctx.end)
+
+
+def _carbon_inputs(line: Any) -> dict[str, Any]:
+    op, facility = line.total("operational"), line.total("facility_kwh")
+    return {"kgco2e": round(line.kgco2e, 3), "kgco2e_operational": round(op, 3),
+            "kgco2e_embodied": round(line.total("embodied"), 3), "kwh": round(line.total("kwh"), 3),
+            "kwh_facility": round(facility, 3), "confidence": line.confidence(),
+            "methods": sorted({c.f.method for c in line.components.values()}),
+            "method": "Cloud Carbon Footprint (location-based); balise carbon --by month --format json for factors"}
+
+
 def co2e_intensity(ctx: RuleContext, p: NoParams) -> list[Measure]:
-    return [Measure(None, _month(ctx), {}, km.REASON_NO_CARBON())]
+    """Operational kgCO2e of the month per MWh the data centres drew for it (IT kWh x PUE): the
+    energy-weighted grid factor of where the tenant runs (``balise.services.carbon``)."""
+    from balise.i18n import carbon_messages as cm
+
+    line = _carbon_month(ctx)
+    if line is None or line.total("facility_kwh") <= 0:
+        return [Measure(None, _month(ctx), {}, cm.KPI_NO_CARBON(month=ctx.end))]
+    inputs = _carbon_inputs(line)
+    how = cm.KPI_HOW(kg=round(line.total("operational"), 1), mwh=round(line.total("facility_kwh") / 1000, 3),
+                     confidence=line.confidence())
+    return [Measure(line.total("operational") / line.total("facility_kwh") * 1000, (_month(ctx)[0], ctx.as_of),
+                    inputs, how)]
+
+
+def unit_co2e(ctx: RuleContext, p: UnitParams) -> list[Measure]:
+    """The month's kgCO2e divided by each business volume imported for the month (``ctx.input("units")``)."""
+    from balise.i18n import carbon_messages as cm
+
+    period = _month(ctx)
+    units: Mapping[str, Mapping[str, float]] = ctx.input("units") or {}
+    names = [u for u in sorted(units) if p.unit is None or u == p.unit]
+    if not names:
+        return [Measure(None, period, {"units": sorted(units)},
+                        km.REASON_NO_UNITS(month=ctx.end, tenant=ctx.tenant), key=p.unit)]
+    line = _carbon_month(ctx)
+    out = []
+    for u in names:
+        qty = units[u].get(ctx.end)
+        inputs = {"unit": u, "quantity": qty, **(_carbon_inputs(line) if line is not None else {})}
+        if line is None:
+            out.append(Measure(None, period, inputs, cm.KPI_NO_CARBON(month=ctx.end), key=u, unit=f"kgCO2e/{u}"))
+        elif qty is None:
+            out.append(Measure(None, period, inputs, km.REASON_NO_UNITS(month=ctx.end, tenant=ctx.tenant), key=u,
+                               unit=f"kgCO2e/{u}"))
+        elif qty == 0:
+            out.append(Measure(None, period, inputs, km.REASON_ZERO_UNITS(unit=u), key=u, unit=f"kgCO2e/{u}"))
+        else:
+            out.append(Measure(line.kgco2e / qty, period, inputs, key=u, unit=f"kgCO2e/{u}"))
+    return out
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in (
@@ -345,4 +397,5 @@ METRICS: dict[str, Metric] = {m.name: m for m in (
     Metric("cpu_utilisation", cpu_utilisation, NoParams),
     Metric("rule_failures", rule_failures, RuleParams),
     Metric("co2e_intensity", co2e_intensity, NoParams),
+    Metric("unit_co2e", unit_co2e, UnitParams),
 )}
