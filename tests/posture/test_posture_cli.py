@@ -112,3 +112,17 @@ def test_scan_then_findings_and_report(demo_cli: Any, iac: Path) -> None:
 
 def test_posture_needs_a_tenant(demo_cli: Any) -> None:
     assert "--tenant" in demo_cli("posture", check=2).stderr
+
+
+def test_settings_override_freshness_and_disable_a_control(demo_cli: Any) -> None:
+    doc = demo_cli.json("posture", "settings", "--tenant", "demo", "--freshness", "POS-007=365",
+                        "--disable", "pos-004", "-f", "json")
+    assert doc == {"freshness_days": {"POS-007": 365}, "disabled": ["POS-004"]}
+    c = {x["code"]: x for x in demo_cli.json("posture", "--tenant", "demo", "-f", "json")["controls"]}
+    assert "POS-004" not in c and c["POS-007"]["status"] == "pass" and c["POS-007"]["freshness_days"] == 365
+    assert "--freshness 'POS-007'" in demo_cli("posture", "settings", "-t", "demo", "--freshness", "POS-007",
+                                               check=2).stderr
+    assert "POS-999" in demo_cli("posture", "settings", "-t", "demo", "--disable", "POS-999", check=2).stderr
+    assert demo_cli.json("posture", "settings", "-t", "demo", "-f", "json")["disabled"] == ["POS-004"]
+    assert demo_cli.json("posture", "settings", "-t", "demo", "--reset", "-f", "json") == {
+        "freshness_days": {}, "disabled": []}

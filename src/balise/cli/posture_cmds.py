@@ -135,6 +135,35 @@ def scan(paths: Annotated[list[Path], typer.Argument(exists=False)], tenant: Ten
                      [[v.control, str(v.problem), f"{v.address} ({v.where()})"] for v in run.violations])
 
 
+@posture_app.command("settings", help=h(pm.HELP_POSTURE_SETTINGS))
+def settings(
+    tenant: Tenant,
+    freshness: Annotated[list[str] | None, typer.Option("--freshness", help=h(pm.HELP_FRESHNESS))] = None,
+    disable: Annotated[list[str] | None, typer.Option("--disable", help=h(pm.HELP_DISABLE))] = None,
+    reset: Annotated[bool, typer.Option("--reset", help=h(pm.HELP_RESET))] = False,
+    fmt: Fmt = Output.table,
+) -> None:
+    """Show the tenant's overrides; with --freshness/--disable/--reset, replace them first."""
+    from balise.services import posture as svc
+
+    ws = workspace()
+    if reset or freshness or disable:
+        days: dict[str, int] = {}
+        for item in freshness or []:
+            code, sep, value = item.partition("=")
+            if not sep or not value.strip().isdigit():
+                raise UsageError(pm.BAD_FRESHNESS_OPTION(value=item))
+            days[code.strip()] = int(value)
+        svc.set_overrides(ws, tenant, freshness_days=days, disabled=disable or [])
+    doc = svc.overrides(ws, tenant)
+    if fmt == Output.json:
+        render.as_json(doc)
+        return
+    render.table(None, [pm.H_CONTROL(), pm.H_TITLE(), pm.H_FRESHNESS(), pm.H_ENABLED()],
+                 [[c.code, str(c.title()), doc["freshness_days"].get(c.code, c.freshness_days),
+                   str((pm.NO if c.code in doc["disabled"] else pm.YES)())] for c in cm.CONTROLS], right=(2,))
+
+
 # --- balise evidence ------------------------------------------------------------------------------------------
 
 @evidence_app.command("add", help=h(pm.HELP_EVIDENCE_ADD))

@@ -226,3 +226,18 @@ HELP_RESP_IMPORT = Msg("Import a RACI matrix (YAML or CSV); it replaces the prev
 HELP_RESP_LIST = Msg("Show the RACI matrix of every control.", "Afficher la matrice RACI de chaque contrôle.")
 MISSING_TENANT = Msg("missing option --tenant NAME (e.g. `balise posture --tenant demo`)",
                      "option --tenant NOM manquante (par ex. `balise posture --tenant demo`)")
+HELP_POSTURE_SETTINGS = Msg("Show or replace the tenant's control overrides (freshness in days, disabled controls).",
+                            "Afficher ou remplacer les réglages des contrôles du locataire (fraîcheur en jours, "
+                            "contrôles désactivés).")
+HELP_FRESHNESS = Msg("CODE=DAYS: accept evidence up to DAYS days old for that control (repeatable).",
+                     "CODE=JOURS : accepter des preuves jusqu'à JOURS jours pour ce contrôle (répétable).")
+HELP_DISABLE = Msg("A control that does not apply to this tenant (repeatable).",
+                   "Un contrôle qui ne s'applique pas à ce locataire (répétable).")
+HELP_RESET = Msg("Back to the built-in freshness rules, every control enabled.",
+                 "Revenir aux règles de fraîcheur intégrées, tous les contrôles activés.")
+BAD_FRESHNESS_OPTION = Msg("--freshness {value!r}: write CODE=DAYS, e.g. --freshness POS-007=30",
+                           "--freshness {value!r} : écrivez CODE=JOURS, par ex. --freshness POS-007=30")
+H_FRESHNESS = Msg("Freshness (days)", "Fraîcheur (jours)")
+H_ENABLED = Msg("Enabled", "Actif")
+YES = Msg("yes", "oui")
+NO = Msg("no", "non")

@@ -25,18 +25,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from balise import engine
 from balise.compliance import controls as cm
 from balise.errors import UsageError
 from balise.i18n import Text
 from balise.i18n import posture_messages as pm
-from balise.services.kpis import get_setting, get_setting_source, put_setting
 from balise.services.workspace import Workspace, now
 from balise.state.models import Evidence, TenantSetting
+
+if TYPE_CHECKING:
+    from balise import engine
 
 SETTINGS = "posture"
 RESPONSIBILITY = "responsibility"
@@ -47,6 +48,32 @@ MANUAL = "manual"
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+# tenant_settings, read and written here rather than through services.kpis: `balise posture` must not pay for
+# importing the KPI and Ibis modules (0.4 s) to read three small documents.
+def get_setting(ws: Workspace, tenant: str, key: str) -> dict[str, Any] | None:
+    t = ws.tenant(tenant)
+    with ws.session() as s:
+        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
+        return None if row is None else dict(row.value)
+
+
+def get_setting_source(ws: Workspace, tenant: str, key: str) -> str | None:
+    t = ws.tenant(tenant)
+    with ws.session() as s:
+        return s.scalar(select(TenantSetting.source).where(TenantSetting.tenant_id == t.id,
+                                                           TenantSetting.key == key))
+
+
+def put_setting(ws: Workspace, tenant: str, key: str, value: dict[str, Any], source: str | None = None) -> None:
+    t = ws.tenant(tenant)
+    with ws.session.begin() as s:
+        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
+        if row is None:
+            s.add(TenantSetting(tenant_id=t.id, key=key, value=value, source=source, updated_at=now()))
+        else:
+            row.value, row.source, row.updated_at = value, source, now()
 
 
 # --- the view ------------------------------------------------------------------------------------------------
