@@ -35,7 +35,7 @@ from balise.i18n import carbon_messages as cm
 from balise.reference.carbon import CarbonReference, GridFactor, canonical_region, default_reference
 from balise.reference.fx import Rates, ecb
 from balise.reference.offers import default_catalog
-from balise.services.costs import UNTAGGED, check_month, dimension, table
+from balise.services.costs import UNTAGGED, check_month, dimension
 from balise.services.kpis import delete_setting, get_setting, put_setting
 from balise.services.workspace import Workspace, now
 
@@ -268,26 +268,110 @@ def _utilisation(ws: Workspace, con: engine.Backend, tenant: str, start: str | N
     return ibis.table(ibis.schema({"resource_id": "string", "cpu": "float64"}), name=name)
 
 
+# Per lake file, its usage rows summed per profile, month, currency, resource, tags and account: what every
+# carbon query needs, ~30 times fewer rows than the file. Lake files are immutable, so the cache is named after
+# the file's path, size and modification time and can never be stale (as ``balise.lake.rollup``).
+CACHE_VERSION = 1
+_CACHE_KEYS = ("x_Provider", "ServiceName", "ServiceCategory", "RegionId", "RegionName", "ResourceType", "SkuId",
+               "ChargeDescription", "ConsumedUnit", "BillingCurrency", "ResourceId", "Tags", "SubAccountId",
+               "BillingAccountId")
+_CACHE_SQL = f"""
+SELECT {", ".join(_CACHE_KEYS)}, date_trunc('month', ChargePeriodStart) AS ChargePeriodStart,
+       sum(ConsumedQuantity) AS ConsumedQuantity, sum(coalesce(EffectiveCost, 0)) AS EffectiveCost,
+       count(*) AS x_Rows
+FROM read_parquet($file) WHERE ChargeCategory = 'Usage' GROUP BY ALL
+"""
+_CACHE_SCHEMA = ibis.schema({**dict.fromkeys(_CACHE_KEYS, "string"), "ChargePeriodStart": "timestamp",
+                             "ConsumedQuantity": "float64", "EffectiveCost": "float64", "x_Rows": "int64"})
+
+
+def cache_dir(ws: Workspace) -> Path:
+    return ws.home / "cache" / "carbon"
+
+
+def _cache_path(cache: Path, file: Path) -> Path:
+    import hashlib
+
+    st = file.stat()
+    key = hashlib.sha256(f"{CACHE_VERSION}:{file.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
+    return cache / f"{key[:24]}.usage.parquet"
+
+
+def ensure_cache(ws: Workspace, files: Sequence[Path], con: engine.Backend | None = None) -> list[Path]:
+    """The usage summary of each lake file, computing the missing ones (written aside, then renamed)."""
+    import os
+
+    import duckdb
+
+    cache = cache_dir(ws)
+    cache.mkdir(parents=True, exist_ok=True)
+    out = []
+    own: duckdb.DuckDBPyConnection | None = None
+    for f in files:
+        path = _cache_path(cache, f)
+        if not path.exists():
+            if own is None:
+                own = duckdb.connect(config={"memory_limit": "1GB"})
+                own.execute("SET TimeZone='UTC'")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            own.sql(_CACHE_SQL, params={"file": str(f)}).write_parquet(str(tmp), compression="zstd")
+            os.replace(tmp, path)
+        out.append(path)
+    if own is not None:
+        own.close()
+    return out
+
+
+def usage_table(ws: Workspace, con: engine.Backend, tenant: str, start: str | None, end: str | None) -> ir.Table:
+    """The tenant's usage, summed per file as in the cache, for the months [start, end] (FOCUS column names;
+    ``ChargePeriodStart`` is the first instant of the charge month)."""
+    from balise.services.costs import _shift
+
+    if start and end and start > end:
+        from balise.i18n import messages as m
+        raise UsageError(m.MONTHS_REVERSED(start=start, end=end))
+    files = ws.live_files(tenant, (_shift(start, -1) if start else None, _shift(end, 1) if end else None))
+    name = f"balise_carbon_usage_{next(_views)}"
+    paths = ensure_cache(ws, files)
+    if paths:
+        listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+        con.raw_sql(f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet([{listing}])")
+    else:
+        sql_type = {"string": "VARCHAR", "timestamp": "TIMESTAMP", "float64": "DOUBLE", "int64": "BIGINT"}
+        cols = ", ".join(f'CAST(NULL AS {sql_type[str(t)]}) AS "{c}"' for c, t in _CACHE_SCHEMA.items())
+        con.raw_sql(f"CREATE TEMP VIEW {name} AS SELECT {cols} WHERE false")
+    t = ibis.table(_CACHE_SCHEMA, name=name)
+    if start:
+        t = t.filter(t.ChargePeriodStart >= ibis.timestamp(f"{start}-01 00:00:00"))
+    if end:
+        t = t.filter(t.ChargePeriodStart < ibis.timestamp(f"{_shift(end, 1)}-01 00:00:00"))
+    return t
+
+
 def aggregate(ws: Workspace, con: engine.Backend, tenant: str, by: str, start: str | None,
               end: str | None) -> list[dict[str, Any]]:
-    """The engine's sums per profile, month, currency, key (and measured utilisation)."""
-    t = table(ws, con, tenant, start, end)
-    t = t.filter(t.ChargeCategory == "Usage")
+    """The sums per profile, month, currency, key (and measured utilisation), from the per-file cache."""
+    t = usage_table(ws, con, tenant, start, end)
     util = _utilisation(ws, con, tenant, start, end)
-    key = key_expr(t, by).name("key")
     cpu: ir.Value = ibis.null("float64")
     if util is not None:
         t = t.left_join(util, t.ResourceId == util.resource_id)
         cpu = t.cpu
-        key = key_expr(t, by).name("key")
+    key = key_expr(t, by).name("key")  # type: ignore[arg-type]
     groups = [t.x_Provider.name("provider"), t.ServiceName.name("service"), t.ServiceCategory.name("category"),
               t.RegionId.fill_null(t.RegionName).name("region"), t.ResourceType.name("resource_type"),
               t.SkuId.name("sku"), t.ChargeDescription.name("description"), t.ConsumedUnit.name("unit"),
               t.ChargePeriodStart.strftime("%Y-%m").name("month"), t.BillingCurrency.name("currency"), key,
               cpu.name("utilisation")]
-    agg = t.group_by(groups).aggregate(quantity=t.ConsumedQuantity.sum(), cost=t.EffectiveCost.fill_null(0).sum(),
-                                       rows=ibis._.count())
+    agg = t.group_by(groups).aggregate(quantity=t.ConsumedQuantity.sum(), cost=t.EffectiveCost.sum(),
+                                       rows=t.x_Rows.sum())
     return engine.rows(con, agg)
+
+
+def seed_demo(ws: Workspace, tenant: str) -> None:
+    """The demo declares nothing for carbon (location-based, shipped factors); its usage cache is built now,
+    as rollups are at ingest, so that the first `balise carbon` reads it."""
+    ensure_cache(ws, ws.live_files(tenant))
 
 
 @dataclass
@@ -389,10 +473,6 @@ def report_section(ws: Workspace, out: Any, rates: Any) -> None:
         "method": "ccf", "location_based": True,
     }
     out.sections.append("carbon")
-
-
-def seed_demo(ws: Workspace, tenant: str) -> None:
-    """The demo company declares nothing for carbon: location-based figures, shipped factors."""
 
 
 def month_of(d: date) -> str:
