@@ -18,6 +18,7 @@ from web_helpers import PASSWORD, USERS, Web
 from balise.services import accounts, budgets, notifications
 from balise.services.workspace import Workspace, open_workspace
 
+
 def _postgres_url() -> str:
     url = os.environ.get("BALISE_TEST_DATABASE_URL")
     if not url:
@@ -53,10 +54,11 @@ def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         url = f"sqlite:///{home / 'balise.db'}"
         ws = open_workspace(home, url)
         seed(ws)
+        w = Web(ws, home, url, "sqlite")
         try:
-            yield Web(ws, home, url, "sqlite")
+            yield w
         finally:
-            ws.close()
+            w.close()
         return
     import sqlalchemy as sa
 
@@ -70,11 +72,12 @@ def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     url = pg.rsplit("/", 1)[0] + "/" + name
     home = base / "ws"
     ws = open_workspace(home, url)
+    w = Web(ws, home, url, "postgres")
     try:
         seed(ws)
-        yield Web(ws, home, url, "postgres")
+        yield w
     finally:
-        ws.close()
+        w.close()
         with admin.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -8,13 +8,12 @@ import re
 import zipfile
 
 import pytest
+from web_helpers import Web, csrf_of
 
 from balise.i18n import money
 from balise.reference.fx import ecb
 from balise.services import costs as costs_service
 from balise.services import findings as findings_service
-
-from web_helpers import Web, csrf_of
 
 
 @pytest.fixture(scope="module")

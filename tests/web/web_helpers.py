@@ -27,9 +27,18 @@ class Web:
     url: str
     kind: str
 
-    def app(self, **settings: object) -> TestClient:
-        app = create_app(WebSettings(workspace=self.home, database_url=self.url, **settings))  # type: ignore[arg-type]
-        return TestClient(app, base_url="http://testserver")
+    apps: list[object] | None = None
+
+    def app(self) -> TestClient:
+        """A new client (its own cookies) of the module's one app (one workspace, closed at teardown)."""
+        if self.apps is None:
+            self.apps = [create_app(WebSettings(workspace=self.home, database_url=self.url))]
+        return TestClient(self.apps[0], base_url="http://testserver")  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        for app in self.apps or []:
+            app.state.ws.close()  # type: ignore[attr-defined]
+        self.ws.close()
 
     def login(self, email: str, client: TestClient | None = None, lang: str = "en") -> TestClient:
         c = client or self.app()
