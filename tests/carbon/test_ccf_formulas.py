@@ -100,21 +100,35 @@ def test_a_wrong_coefficient_is_caught() -> None:
 
 
 def test_ovhcloud_b3_32_in_gravelines() -> None:
-    """A European offer: specs from the offer catalog (b3-32: 8 vCPU, 32 GB), CPU micro-architecture unknown
-    (CCF: the provider average, AWS constants 0.74 / 3.5 W and 80.69 GB per chip), the median AWS host of the CCF
-    files without GPU (128 vCPU = 2 chips, 768 GB, 1900 kg), OVHcloud's PUE 1.2, France's 2023 grid factor
-    56.039 g/kWh (OWID)."""
+    """A European offer: specs from the offer catalog (b3-32: 8 vCPU, 32 GB), CPU AMD EPYC 7763 (eu-families.csv,
+    from Boavizta's platform data) = EPYC 3rd Gen: AWS use file 0.4556 / 1.9573 W and 137.14 GB per chip; host:
+    the most common AWS EPYC 3rd Gen host of the CCF files (192 vCPU = 2 chips, 768 GB, 1900 kg); OVHcloud's
+    PUE 1.2; France's 2023 grid factor 56.039 g/kWh (OWID)."""
     p = Profile("ovhcloud", "Public Cloud Instance", "Compute", "eu-west-gra", "Virtual Machine", "b3-32",
                 "b3-32 instance hours (eu-west-gra)", "Hours")
     (line,) = annotate([row(p, 730)], estimator(), lambda a, c, m: a)
     (c,) = line.components.values()
-    compute = 8 * 730 * (0.74 + 0.5 * (3.5 - 0.74)) / 1000
-    memory = (768 / 2 - 80.69) / (768 / 32) * 730 * MEMORY
-    assert (c.f.factors["host_vcpu"], c.f.factors["host_memory_gb"], c.f.factors["host_embodied_kg"]) == (128, 768, 1900)
+    lo, hi, gb = 0.45562453497023814, 1.957333519345238, 137.14285714285714
+    compute = 8 * 730 * (lo + 0.5 * (hi - lo)) / 1000
+    memory = (768 / 2 - gb) / (768 / 32) * 730 * MEMORY
+    assert (c.f.factors["host_vcpu"], c.f.factors["host_memory_gb"], c.f.factors["host_embodied_kg"]) == (192, 768, 1900)
+    assert c.f.factors["cpu"] == "AMD EPYC 7763" and c.f.factors["architectures"] == ["EPYC 3rd Gen"]
     assert c.kwh == pytest.approx(compute + memory, rel=1e-9)
     assert c.operational == pytest.approx((compute + memory) * 1.2 * 56.039 / 1000, rel=1e-9)
-    assert c.embodied == pytest.approx(1900 * 730 / LIFESPAN * 8 / 128, rel=1e-9)
+    assert c.embodied == pytest.approx(1900 * 730 / LIFESPAN * 8 / 192, rel=1e-9)
     assert c.f.confidence == "medium" and c.f.grid is not None and c.f.grid.zone == "FR" and c.f.grid.year == "2023"
+
+
+def test_unknown_micro_architecture_uses_the_provider_average() -> None:
+    """OVHcloud d2-4 (older family, no CPU known): CCF's rule, the AWS averages 0.74 / 3.5 W, 80.69 GB per chip,
+    and the median AWS host without GPU of the CCF files (128 vCPU = 2 chips, 768 GB, 1900 kg)."""
+    p = Profile("ovhcloud", "Public Cloud Instance", "Compute", "eu-west-gra", "Virtual Machine", "d2-4", "", "Hours")
+    (line,) = annotate([row(p, 730)], estimator(), lambda a, c, m: a)
+    (c,) = line.components.values()
+    assert c.f.factors["architectures"] == ["unknown"] and c.f.factors["vcpu"] == 2
+    memory = (768 / 2 - 80.69) / (768 / c.f.factors["memory_gb"]) * 730 * MEMORY
+    assert c.kwh == pytest.approx(2 * 730 * (0.74 + 0.5 * (3.5 - 0.74)) / 1000 + memory, rel=1e-9)
+    assert c.embodied == pytest.approx(1900 * 730 / LIFESPAN * 2 / 128, rel=1e-9)
 
 
 def test_scaleway_pro2_s_in_paris() -> None:
