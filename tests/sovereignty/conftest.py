@@ -44,3 +44,9 @@ class Run:
 
     def json(self, *args: str) -> Any:
         return json.loads(self(*args).stdout)
+
+
+@pytest.fixture(scope="module")
+def run(demo_home: Path) -> Run:
+    """The real `balise` command (a subprocess) on this module's copy of the demo workspace."""
+    return Run(demo_home)

@@ -1,0 +1,95 @@
+"""The sovereignty rules on real billing data: the FOCUS 1.0 sample (AWS, Microsoft and Oracle rows from 25
+regions on four continents), classified by its own ``environment`` tag."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from balise.reference.sovereignty import default_reference
+from balise.services import sovereignty as sov
+from balise.services.ingest import ingest
+from balise.services.workspace import Workspace
+
+SAMPLE = "focus/focus-1.0/focus_sample.csv"
+WORKLOADS = """\
+workloads:
+  - name: prod
+    data: [personal]
+    match: {tags: {environment: prod}}
+  - name: dev
+    data: [internal]
+    match: {tags: {environment: dev}}
+"""
+
+
+def expected_outside_eea(path: Path) -> dict[tuple[str, str], str]:
+    """By hand from the CSV: (provider, region) of resources tagged environment=prod outside the EEA, and the
+    adequacy of their country (a full adequacy decision is no gap; "dpf" is the US)."""
+    ref = default_reference()
+    keys = {"AWS": "aws", "Microsoft": "azure", "Oracle": "oci"}
+    out: dict[tuple[str, str], str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            region = r["RegionId"] if r["RegionId"] != "NULL" else r["RegionName"]
+            if r["ResourceId"] == "NULL" or region == "NULL" or '"environment": "prod"' not in r["Tags"]:
+                continue
+            reg = ref.region(keys[r["ProviderName"]], region)
+            assert reg is not None
+            country = ref.country(reg.country)
+            assert country is not None
+            if not country.eea and country.adequacy != "full":
+                out[(keys[r["ProviderName"]], reg.code)] = country.adequacy
+    return out
+
+
+def test_focus_sample_personal_data_outside_the_eea(ws: Workspace, shared_data: Path) -> None:
+    ingest(ws, [shared_data / SAMPLE], "sample")
+    sov._store(ws, "sample", WORKLOADS, "wl.yaml")
+    v = sov.sovereignty(ws, "sample")
+    found = {(f.subject.provider, f.subject.region): f for f in v.gaps if f.code == "SOV-001"}
+    expected = expected_outside_eea(shared_data / SAMPLE)
+    assert len(expected) >= 8
+    assert set(found) == set(expected)
+    for key, f in found.items():
+        assert f.subject.id == f"prod@{key[0]}/{key[1]}"
+        assert f.severity.value == ("medium" if expected[key] == "dpf" else "high")
+        assert {r["id"] for r in f.evidence["references"]} == {"GDPR-44-49", "DPF-2023"}
+        assert f.evidence["alternative"]["requirements"] == ["eea", "non_us"]
+    # dev resources hold internal data: no GDPR finding, wherever they are
+    assert not [f for f in v.gaps if f.subject.id.startswith("dev@") and f.code in ("SOV-001", "SOV-002")]
+    # every region of the sample is known: no UNKNOWN location
+    assert not [f for f in v.gaps if f.code == "SOV-009"]
+    # resources without an environment tag are reported as unclassified, per account
+    unclassified = [f for f in v.gaps if f.code == "SOV-008"]
+    assert unclassified and sum(f.evidence["resources_count"] for f in unclassified) == len(v.assessment.unclassified)
+
+
+def test_focus_sample_clean_classification_has_no_finding(ws: Workspace, shared_data: Path) -> None:
+    ingest(ws, [shared_data / SAMPLE], "sample")
+    sov._store(ws, "sample", "workloads:\n  - {name: all, data: [public], match: {resources: ['*']}}\n", "wl.yaml")
+    v = sov.sovereignty(ws, "sample")
+    assert v.gaps == []
+    assert len(v.placements) > 20  # 25 regions of three providers, all located
+
+
+def test_unknown_region_is_unknown_not_ignored(ws: Workspace, shared_data: Path, tmp_path: Path) -> None:
+    """The same real file with one region renamed to a code no reference knows: UNKNOWN, with its resources."""
+    text = (shared_data / SAMPLE).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    col = rows[0].index("RegionId")
+    changed = sum(1 for r in rows[1:] if r[col] == "eu-west-3")
+    for r in rows[1:]:
+        if r[col] == "eu-west-3":
+            r[col] = "eu-mars-1"
+    out = tmp_path / "focus_sample_mars.csv"
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    assert changed == 4
+    ingest(ws, [out], "mars")
+    sov._store(ws, "mars", WORKLOADS, "wl.yaml")
+    v = sov.sovereignty(ws, "mars")
+    (f,) = [f for f in v.gaps if f.code == "SOV-009"]
+    assert (f.status.value, f.subject.id, f.evidence["unknown"]) == ("UNKNOWN", "aws:eu-mars-1", "region")
+    assert f.evidence["resources"]
