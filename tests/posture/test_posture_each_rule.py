@@ -31,6 +31,8 @@ def control_status(findings: list) -> Status:
 def test_missing_then_stale_then_fresh(acme: Workspace, rule: type) -> None:
     c = cm.BY_CODE[rule.code]
     assert rule.domain == Domain.POSTURE and rule.name == f"posture.control.{c.key}"
+    assert run(acme, rule) == []  # a tenant that tracks no posture (nothing declared) gets no posture finding
+    posture.set_overrides(acme, "acme")  # it starts tracking: every control without evidence fails
     missing = run(acme, rule)
     assert control_status(missing) == Status.FAIL
     assert missing[0].evidence["latest_evidence"] is None and missing[0].owner == cm.owner_of(c.default_raci())

@@ -487,8 +487,23 @@ class PostureInput:
     controls: list[ControlView] = field(default_factory=list)
 
 
-def context_input(ws: Workspace, tenant: str, con: engine.Backend) -> Any:
-    """What the posture rules read from a RuleContext (``ctx.input("posture")``): today's controls."""
+def tracked(ws: Workspace, tenant: str) -> bool:
+    """Does the tenant track its posture: any evidence, a RACI matrix, control settings or a scan?"""
+    t = ws.tenant(tenant)
+    with ws.session() as s:
+        if s.scalar(select(Evidence.id).where(Evidence.tenant_id == t.id).limit(1)) is not None:
+            return True
+        return s.scalar(select(TenantSetting.id).where(TenantSetting.tenant_id == t.id, TenantSetting.key.in_(
+            (SETTINGS, RESPONSIBILITY, SCAN))).limit(1)) is not None
+
+
+def context_input(ws: Workspace, tenant: str, con: engine.Backend | None) -> Any:
+    """What the posture rules read from a RuleContext (``ctx.input("posture")``): today's controls, or None for
+    a tenant that tracks no posture at all (no evidence, matrix, settings or scan): a tenant that only sends its
+    bills gets no posture findings (and `balise check` no posture alerts); `balise posture` still shows it every
+    control, failed for want of evidence."""
+    if not tracked(ws, tenant):
+        return None
     return PostureInput(tenant, today(), controls(ws, tenant))
 
 
