@@ -98,7 +98,8 @@ def test_a_person_uses_the_cockpit(web: Web, server: str, browser_page: object, 
     assert page.locator("h1").inner_text().startswith("Vue d'ensemble")  # type: ignore[attr-defined]
     assert page.locator("svg.chart").count() == 1  # type: ignore[attr-defined]
     shot(page, web, "overview")
-    for key, heading in [("costs", "Explorateur de coûts"), ("findings", "Constats"), ("budgets", "Budgets"),
+    for key, heading in [("costs", "Explorateur de coûts"), ("findings", "Constats"), ("carbon", "Empreinte carbone"),
+                         ("sovereignty", "Souveraineté"), ("posture", "Posture"), ("budgets", "Budgets"),
                          ("ingestion", "Import"), ("settings", "Paramètres")]:
         page.click(f"nav.main a[href$='/{key}']")  # type: ignore[attr-defined]
         page.wait_for_load_state()  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 from web_helpers import Web, csrf_of
 
 from balise.services import findings as findings_service
-from balise.services import notifications
+from balise.services import notifications, posture
 from balise.services.sources import list_sources
 
 # (method, path) for every route that names a tenant; {t} is the tenant, {f} a finding, {s} a source, {b} a
@@ -24,6 +24,8 @@ PAGE_ROUTES = [
     ("GET", "/t/{t}/audit"), ("POST", "/t/{t}/settings/members"), ("POST", "/t/{t}/settings/members/revoke"),
     ("POST", "/t/{t}/settings/channels"), ("POST", "/t/{t}/settings/channels/{c}/test"),
     ("POST", "/t/{t}/settings/channels/{c}/delete"), ("POST", "/t/{t}/settings/kpis/{k}"),
+    ("GET", "/t/{t}/carbon"), ("GET", "/t/{t}/sovereignty"), ("GET", "/t/{t}/posture"),
+    ("POST", "/t/{t}/posture/evidence"),
 ]
 API_ROUTES = [
     ("GET", "/api/v1/tenants/{t}/overview"), ("GET", "/api/v1/tenants/{t}/costs"),
@@ -34,6 +36,8 @@ API_ROUTES = [
     ("GET", "/api/v1/tenants/{t}/sources"), ("POST", "/api/v1/tenants/{t}/sources"),
     ("GET", "/api/v1/tenants/{t}/sources/{s}/rejects"), ("GET", "/api/v1/tenants/{t}/channels"),
     ("POST", "/api/v1/tenants/{t}/channels/{c}/test"), ("GET", "/api/v1/tenants/{t}/audit"),
+    ("GET", "/api/v1/tenants/{t}/carbon"), ("GET", "/api/v1/tenants/{t}/sovereignty"),
+    ("GET", "/api/v1/tenants/{t}/posture"),
 ]
 # Routes about the user themself or about no tenant: covered by test_security / test_pages.
 UNSCOPED = {"/", "/login", "/logout", "/lang/{code}", "/account", "/account/tokens", "/account/tokens/{token_id}/revoke",
@@ -74,7 +78,7 @@ def _state(web: Web) -> tuple[object, ...]:
     from balise.services import budgets
     return (tuple((v.id, v.lifecycle, v.reason) for v in findings_service.list_findings(web.ws, "demo")),
             tuple(budgets.list_budgets(web.ws, "demo")), tuple(c.name for c in notifications.list_channels(web.ws, "demo")),
-            len(list_sources(web.ws, "demo")))
+            len(list_sources(web.ws, "demo")), len(posture.list_evidence(web.ws, "demo")))
 
 
 @pytest.mark.parametrize("under", ["demo", "alpha"])
@@ -89,7 +93,8 @@ def test_pages_of_another_tenant_are_not_found(web: Web, objects: dict[str, str]
         r = alice.get(url)
     else:
         form = {"csrf": alice.csrf, "reason": "x", "name": "x", "monthly": "1", "email": "viewer@demo.test",
-                "role": "admin", "kind": "webhook", "url": "http://127.0.0.1:9/x", "threshold": "<1"}
+                "role": "admin", "kind": "webhook", "url": "http://127.0.0.1:9/x", "threshold": "<1",
+                "control": "POS-001", "day": "2026-10-01", "link": "https://example.org/proof"}
         r = alice.post(url, data=form, files={"file": ("b.csv", b"a,b\n1,2\n")} if "ingestion" in url else None)
     assert r.status_code == 404, (url, r.status_code, r.text[:300])
     assert _state(web) == before

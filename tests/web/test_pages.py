@@ -232,3 +232,53 @@ def test_home_redirects_to_the_first_tenant(web: Web) -> None:
     r = c.get("/t/alpha/")
     assert r.status_code == 200 and "No billing data yet" in r.text
     assert c.get("/healthz").json() == {"status": "ok"}
+
+
+def test_carbon_sovereignty_and_posture_pages(web: Web, admin) -> None:  # type: ignore[no-untyped-def]
+    from balise.services import carbon, posture, sovereignty
+
+    lines = carbon.estimate(web.ws, "demo", "month", rates=ecb()).lines
+    r = admin.get("/t/demo/carbon", headers={"accept-language": "fr"})
+    assert r.status_code == 200 and "Empreinte carbone" in r.text
+    from balise.i18n import number
+    assert number(sum(x.kgco2e for x in lines), "fr", 1) + " kgCO2e" in r.text
+    assert admin.get("/t/demo/carbon?by=region").status_code == 200
+    assert admin.get("/t/demo/carbon?by=nonsense").status_code == 404
+    v = sovereignty.sovereignty(web.ws, "demo", rates=ecb())
+    r = admin.get("/t/demo/sovereignty")
+    assert r.status_code == 200 and f"<strong>{v.score}/100</strong>" in r.text
+    for g in v.gaps[:3]:
+        assert g.code in r.text
+    r = admin.get("/t/demo/posture")
+    assert r.status_code == 200
+    controls = posture.controls(web.ws, "demo")
+    assert all(c.code in r.text for c in controls)
+    before = len(posture.list_evidence(web.ws, "demo", "POS-001"))
+    r = admin.post("/t/demo/posture/evidence", data={"csrf": csrf_of(r.text), "control": "POS-001",
+                                                     "day": "2026-10-15", "note": "revue MFA"},
+                   files={"file": ("mfa-review.pdf", b"%PDF-1.4 proof")})
+    assert r.status_code == 200 and "Evidence recorded." in r.text
+    items = posture.list_evidence(web.ws, "demo", "POS-001")
+    assert len(items) == before + 1
+    import hashlib
+    assert any(e.sha256 == hashlib.sha256(b"%PDF-1.4 proof").hexdigest() for e in items)
+
+
+def test_metrics_in_prometheus_format(web: Web) -> None:
+    from balise.services import carbon, sovereignty
+
+    c = web.app()
+    token = web.token("viewer@demo.test")
+    text = c.get("/metrics", headers={"authorization": f"Bearer {token}"}).text
+    month, spend = _latest_month_spend(web)
+    assert f'balise_spend_eur{{tenant="demo",month="{month}"}} {spend:.6g}' in text
+    assert 'balise_budget_ratio{tenant="demo",budget="cloud"}' in text
+    open_high = len(findings_service.list_findings(web.ws, "demo", lifecycle=["open", "acknowledged"],
+                                                   severity="high")) - len(findings_service.list_findings(
+        web.ws, "demo", lifecycle=["open", "acknowledged"], severity="critical"))
+    assert f'balise_findings_open{{tenant="demo",severity="high"}} {open_high}' in text
+    kg = sum(x.kgco2e for x in carbon.estimate(web.ws, "demo", "month", start=month, end=month, rates=ecb()).lines)
+    assert f'balise_kgco2e{{tenant="demo",month="{month}"}} {kg:.6g}' in text
+    score = sovereignty.sovereignty(web.ws, "demo", rates=ecb()).score
+    assert f'balise_sovereignty_score{{tenant="demo"}} {score}' in text
+    assert "# TYPE balise_findings_open gauge" in text

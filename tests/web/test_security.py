@@ -11,7 +11,7 @@ from balise.services import accounts
 from balise.state.models import ApiToken, LoginAttempt, User, WebSession
 from balise.web.security import CSP
 
-PAGES = ["/t/demo/", "/t/demo/costs", "/t/demo/findings", "/t/demo/budgets", "/t/demo/ingestion", "/t/demo/settings",
+PAGES = ["/t/demo/", "/t/demo/costs", "/t/demo/findings", "/t/demo/carbon", "/t/demo/sovereignty", "/t/demo/posture", "/t/demo/budgets", "/t/demo/ingestion", "/t/demo/settings",
          "/t/demo/audit", "/account", "/login"]
 
 

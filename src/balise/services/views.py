@@ -371,6 +371,8 @@ class TenantMetrics:
     budgets: list[tuple[str, float]]  # (budget name, actual / monthly)
     open_findings: dict[str, int]  # severity -> open or acknowledged findings
     savings_eur: float
+    kgco2e: float | None = None  # the latest month's estimate (services.carbon)
+    sovereignty_score: int | None = None  # 0-100 (services.sovereignty)
 
 
 def tenant_metrics(ws: Workspace, tenant: str, rates: Rates) -> TenantMetrics:
@@ -380,9 +382,28 @@ def tenant_metrics(ws: Workspace, tenant: str, rates: Rates) -> TenantMetrics:
     for v in views:
         counts[v.severity] = counts.get(v.severity, 0) + 1
     spend = ov.months[-1].eur if ov.months and ov.months[-1].month == ov.month else None
-    return TenantMetrics(tenant, ov.month, spend, ov.forecast.point if ov.forecast else None,
-                         [(b.name, b.share) for b in ov.budgets if b.monthly], counts,
-                         findings_service.savings(views).total_eur)
+    out = TenantMetrics(tenant, ov.month, spend, ov.forecast.point if ov.forecast else None,
+                        [(b.name, b.share) for b in ov.budgets if b.monthly], counts,
+                        findings_service.savings(views).total_eur)
+    if ov.month:
+        month = ov.month
+        out.kgco2e = cached(ws, tenant, "metrics:carbon", (month,), lambda: _month_kgco2e(ws, tenant, month, rates))
+        out.sovereignty_score = cached(ws, tenant, "metrics:sovereignty", (),
+                                       lambda: _sovereignty_score(ws, tenant, rates))
+    return out
+
+
+def _month_kgco2e(ws: Workspace, tenant: str, month: str, rates: Rates) -> float | None:
+    from balise.services import carbon
+
+    lines = carbon.estimate(ws, tenant, "month", start=month, end=month, rates=rates).lines
+    return sum(x.kgco2e for x in lines) if lines else None
+
+
+def _sovereignty_score(ws: Workspace, tenant: str, rates: Rates) -> int | None:
+    from balise.services import sovereignty
+
+    return sovereignty.sovereignty(ws, tenant, rates=rates).score
 
 
 def iter_months(first: str, last: str) -> Iterator[str]:

@@ -69,11 +69,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     for lang in ("en", "fr"):
         translations(lang)  # compile the catalogs now: a broken .po fails at start, not on a page
 
-    from balise.web.routes import api, auth, budgets, costs, findings, ingestion, metrics, overview
+    from balise.web.routes import api, auth, budgets, capabilities, costs, findings, ingestion, metrics, overview
     from balise.web.routes import settings as settings_routes
 
     for r in (auth.router, overview.router, costs.router, findings.router, budgets.router, ingestion.router,
-              settings_routes.router, api.router, metrics.router):
+              capabilities.router, settings_routes.router, api.router, metrics.router):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)

@@ -19,7 +19,9 @@ from balise.web.i18n import N_, Formatter
 TEMPLATES = Path(__file__).with_name("templates")
 
 NAV = (("overview", "", N_("Overview")), ("costs", "costs", N_("Costs")), ("findings", "findings", N_("Findings")),
-       ("budgets", "budgets", N_("Budgets")), ("ingestion", "ingestion", N_("Ingestion")),
+       ("carbon", "carbon", N_("Carbon")), ("sovereignty", "sovereignty", N_("Sovereignty")),
+       ("posture", "posture", N_("Posture")), ("budgets", "budgets", N_("Budgets")),
+       ("ingestion", "ingestion", N_("Ingestion")),
        ("settings", "settings", N_("Settings")))
 
 

@@ -17,6 +17,7 @@ from balise.services import findings as findings_service
 from balise.services.sources import list_sources
 from balise.web.deps import ApiTenant, ApiUser, RatesDep, SettingsDep, WsDep
 from balise.web.routes import budgets as budget_pages
+from balise.web.routes import capabilities
 from balise.web.routes import findings as finding_pages
 from balise.web.routes import ingestion as ingestion_pages
 from balise.web.routes import settings as settings_pages
@@ -329,3 +330,49 @@ def audit(ws: WsDep, tenant: ApiTenant, limit: Annotated[int, Query(ge=1, le=100
         raise HTTPException(403, "your role on this tenant does not allow reading its audit log")
     return [AuditOut(at=e.at, actor=e.actor, action=e.action, object=e.object, before=e.before, after=e.after)
             for e in accounts.audit_log(ws, tenant.name, limit=limit)]
+
+
+class CarbonLineOut(BaseModel):
+    key: str | None
+    kgco2e: float
+    kwh: float
+    cost_eur: float
+    confidence: str
+
+
+class ControlOut(BaseModel):
+    code: str
+    title: str
+    status: str
+    reason: str
+    owner: str
+    raci: dict[str, list[str]]
+    evidence_date: date | None
+    due: date | None
+
+
+@router.get("/tenants/{tenant}/carbon")
+def carbon(ws: WsDep, rates: RatesDep, tenant: ApiTenant,
+           by: Literal["month", "service", "region", "provider"] = "month") -> list[CarbonLineOut]:
+    return [CarbonLineOut(key=x.key, kgco2e=round(x.kgco2e, 3), kwh=round(x.total("facility_kwh"), 3),
+                          cost_eur=round(x.total("cost_eur"), 2), confidence=x.confidence())
+            for x in capabilities.carbon_lines(ws, tenant.name, by, rates)]
+
+
+@router.get("/tenants/{tenant}/sovereignty")
+def sovereignty(ws: WsDep, rates: RatesDep, tenant: ApiTenant) -> dict[str, Any]:
+    """Score, workloads (provider, region, jurisdiction, certifications) and gaps, as `balise sovereignty -f json`."""
+    v = capabilities.sovereignty_view(ws, tenant.name, rates)
+    if v is None:
+        raise HTTPException(404, "no billing data yet for this tenant")
+    return v
+
+
+@router.get("/tenants/{tenant}/posture")
+def posture(ws: WsDep, tenant: ApiTenant, lang: LangQ = "en") -> list[ControlOut]:
+    from balise.services import posture as posture_service
+
+    return [ControlOut(code=c.code, title=c.title.render(lang), status=c.status, reason=c.reason.render(lang),
+                       owner=c.owner, raci={k: list(v) for k, v in c.raci.items()},
+                       evidence_date=c.evidence.date if c.evidence else None, due=c.due)
+            for c in posture_service.controls(ws, tenant.name)]

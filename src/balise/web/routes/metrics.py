@@ -1,6 +1,6 @@
-"""Prometheus metrics at /metrics, per tenant the token's user can see: spend, forecast, budget ratio, open
-findings by severity, estimated savings. Authenticated like the API (Bearer token): the figures are the
-tenants' own. When the carbon and sovereignty services provide them, their figures are added here."""
+"""Prometheus metrics at /metrics for the tenants the token's user can see: spend, forecast, budget ratio, open
+findings by severity, estimated savings, kgCO2e and the sovereignty score. Authenticated like the API (Bearer
+token): the figures are the tenants' own."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def render(ms: list[views.TenantMetrics]) -> str:
             for m in ms for s in Severity])
     family("balise_savings_monthly_eur", "gauge", "Estimated monthly savings of the failing findings, in EUR.",
            [({"tenant": m.tenant}, m.savings_eur) for m in ms])
+    family("balise_kgco2e", "gauge", "Estimated emissions of the latest month, kgCO2e (location-based).",
+           [({"tenant": m.tenant, "month": m.month or ""}, m.kgco2e) for m in ms if m.kgco2e is not None])
+    family("balise_sovereignty_score", "gauge", "Sovereignty score, 0 to 100.",
+           [({"tenant": m.tenant}, float(m.sovereignty_score)) for m in ms if m.sovereignty_score is not None])
     return "\n".join(out) + "\n"
 
 
