@@ -136,3 +136,11 @@ def test_not_terraform_is_a_located_error(tmp_path: Path) -> None:
         ci.parse_plan(broken.read_text(), str(broken))
     with pytest.raises(ci.ParseError, match="not a Terraform plan"):
         ci.parse_plan('{"check_id": "x"}', "expected.json")
+
+
+def test_a_state_document_is_read_as_an_inventory(iac: Path) -> None:
+    """`terraform show -json` of a state (top-level ``values``): the inventory as deployed. checkov's
+    plan_corrupted is one (provider ``test``): read without error, nothing a posture detector knows."""
+    resources = ci.parse_plan((iac / "checkov" / "plan_json" / "plan_corrupted" / "tfplan.json").read_text(), "s")
+    assert [(r.address, r.values["ami"]) for r in resources] == [("test_instance.test", "abc")]
+    assert ci.detect(resources) == {}

@@ -75,6 +75,7 @@ def test_a_file_is_copied_with_its_sha256(acme: Workspace, tmp_path: Path) -> No
     ({"file": Path("/nonexistent/report.pdf"), "link": None}, "no such file"),
     ({"link": None}, "--file F"),
     ({"by": " "}, "--by"),
+    ({"by": "x" * 201}, "--by is longer than 200"),
 ])
 def test_bad_evidence_is_refused_and_nothing_is_written(acme: Workspace, kwargs: dict, message: str) -> None:
     args = {"control": "POS-001", "day": "2026-11-30", "by": "MSP", "link": "https://x", **kwargs}
@@ -83,3 +84,21 @@ def test_bad_evidence_is_refused_and_nothing_is_written(acme: Workspace, kwargs:
         posture.add_evidence(acme, "acme", control, **args)
     assert posture.list_evidence(acme, "acme") == []
     assert not (acme.home / "evidence").exists() or not any((acme.home / "evidence").rglob("*"))
+
+
+def test_the_report_gets_a_posture_section_only_for_a_tenant_that_tracks_it(acme: Workspace) -> None:
+    from balise.services.report import Report
+
+    def report() -> Report:
+        r = Report(tenant="acme", month="2026-11", currency="EUR", total=0.0, previous_month="2026-10",
+                   previous_total=None, change=None, top_services=[], top_providers=[], top_regions=[],
+                   untagged_cost=0.0, untagged_share=0.0, rows=0, sections=["spend"])
+        posture.report_section(acme, r, None)
+        return r
+
+    assert report().sections == ["spend"] and not posture.tracked(acme, "acme")
+    posture.add_evidence(acme, "acme", "POS-008", day=posture.today(), by="RSSI", link="https://wiki/pca")
+    r = report()
+    assert r.sections == ["spend", "posture"]
+    assert r.extra["posture"]["summary"] == {"total": 9, "pass": 1, "fail": 8, "unknown": 0, "stale": 0,
+                                             "missing": 8, "violations": 0}

@@ -241,3 +241,5 @@ H_FRESHNESS = Msg("Freshness (days)", "Fraîcheur (jours)")
 H_ENABLED = Msg("Enabled", "Actif")
 YES = Msg("yes", "oui")
 NO = Msg("no", "non")
+EVIDENCE_TOO_LONG = Msg("{option} is longer than {limit} characters: shorten it (put details in --note)",
+                        "{option} dépasse {limit} caractères : raccourcissez-le (les détails vont dans --note)")

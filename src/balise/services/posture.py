@@ -231,7 +231,11 @@ def add_evidence(ws: Workspace, tenant: str, control: str, *, day: str | date, b
         raise UsageError(pm.EVIDENCE_NEED_BY())
     if file is None and not (link or "").strip():
         raise UsageError(pm.EVIDENCE_NEED_PROOF())
+    for option, value, limit in (("--by", by, 200), ("--link", link, 2000), ("--file", file and file.name, 900)):
+        if value and len(value.strip()) > limit:
+            raise UsageError(pm.EVIDENCE_TOO_LONG(option=option, limit=limit))
     stored: Path | None = None
+    fresh_copy = False
     digest = name = rel = None
     if file is not None:
         if not file.is_file():
@@ -517,7 +521,10 @@ def summary(views: Sequence[ControlView]) -> dict[str, int]:
 
 
 def report_section(ws: Workspace, out: Any, rates: Any) -> None:
-    """Add the posture summary to a ``Report`` (``out.extra["posture"]``: summary and controls)."""
+    """Add the posture summary to a ``Report`` (``out.extra["posture"]``: summary and controls), for a tenant
+    that tracks its posture."""
+    if not tracked(ws, out.tenant):
+        return
     views = controls(ws, out.tenant)
     out.extra["posture"] = {"summary": summary(views), "controls": views, "as_of": today()}
     out.sections.append("posture")
