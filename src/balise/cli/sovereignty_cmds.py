@@ -10,6 +10,7 @@ import typer
 
 from balise.cli import render
 from balise.cli.app import Lang, Output, app, h, workspace
+from balise.compliance.packs import categories_text
 from balise.i18n import Lang as LangCode
 from balise.i18n import current_language, money, percent
 from balise.i18n import messages as m
@@ -51,7 +52,7 @@ def sovereignty_cmd(tenant: Tenant, fmt: Fmt = Output.table, month: Month = None
     rows = [[w["workload"], w["provider"] + ("" if w["provider_status"] != "unverified" else " ?"),
              w["region"] + ("" if w["region_status"] != "unverified" else " ?"), w["country"] or "?",
              w["jurisdiction"], _certs(w["certifications"]),
-             ", ".join(w["data_categories"]) or str(sm.UNCLASSIFIED()), money(w["monthly_eur"], "EUR"),
+             str(categories_text(w["data_categories"])()) or str(sm.UNCLASSIFIED()), money(w["monthly_eur"], "EUR"),
              " ".join(g["code"] for g in w["gaps"]) or "—"] for w in data["workloads"]]
     if fmt == Output.csv:
         render.as_csv([str(x) for x in header], rows)

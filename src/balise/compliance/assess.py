@@ -141,10 +141,7 @@ class Placed:
     location: Location
     certs: dict[str, str]  # certification -> best status covering this resource's service and region
     cert_facts: dict[str, Certification]
-
-    @property
-    def monthly_eur(self) -> float:
-        return float(self.row.get("monthly_eur") or 0.0)
+    monthly_eur: float = 0.0  # the record's monthly_eur
 
 
 def cert_status(ref: Reference, loc: Location, service: str | None) -> tuple[dict[str, str], dict[str, Certification]]:
@@ -249,9 +246,10 @@ def assess(rows: Iterable[dict[str, Any]], config: Config, ref: Reference) -> As
     placed: list[Placed] = []
     locations: dict[tuple[str, str | None], Location] = {}
     certs: dict[tuple[str, str | None, str | None], tuple[dict[str, str], dict[str, Certification]]] = {}
+    memo: dict[Any, Workload | None] = {}
     for r in rows:
         tags = r.get("tags") or {}
-        w = config.workload_of(r, tags, ref)
+        w = config.workload_of(r, tags, ref, memo)
         known, unrecognised = tag_categories(tags.get(config.classification_tag))
         # A workload that names the resource (match.resources) is the most specific; otherwise the resource's own
         # classification tag is more specific than its workload's data.
@@ -264,7 +262,8 @@ def assess(rows: Iterable[dict[str, Any]], config: Config, ref: Reference) -> As
         if ckey not in certs:
             certs[ckey] = cert_status(ref, loc, r.get("service"))
         status, facts = certs[ckey]
-        placed.append(Placed(r, w, _group(r, tags, w), cats, unrecognised, loc, status, facts))
+        placed.append(Placed(r, w, _group(r, tags, w), cats, unrecognised, loc, status, facts,
+                             float(r.get("monthly_eur") or 0.0)))
     by: dict[tuple[str, str, str | None], Placement] = {}
     for p in placed:
         k = (p.group, p.location.provider_key, p.location.region.code if p.location.region else p.location.region_code)
@@ -297,11 +296,21 @@ def sensitive_ok(ps: Iterable[Placement], sensitive: frozenset[str]) -> bool:
 
 
 def score(placed: list[Placed], placements: list[Placement], sensitive: frozenset[str]) -> Score:
-    spend = [p for p in placed if p.monthly_eur > 0]
-    total = sum(p.monthly_eur for p in spend)
+    sums = {"total": 0.0, "eea": 0.0, "non_us": 0.0, "certified": 0.0, "unverified": 0.0}
+    for p in placed:  # one pass: a 10 M-row tenant has tens of thousands of resources
+        m = p.monthly_eur
+        if m <= 0:
+            continue
+        loc = p.location
+        sums["total"] += m
+        sums["eea"] += m * loc.eea
+        sums["non_us"] += m * (not loc.us_exposed)
+        sums["certified"] += m * certified_weight(p)
+        sums["unverified"] += m * (bool(loc.unverified) or UNVERIFIED in (p.certs.get(SECNUMCLOUD), p.certs.get(HDS)))
+    total = sums["total"]
 
-    def share(pred: Any) -> float | None:
-        return None if total <= 0 else sum(p.monthly_eur * pred(p) for p in spend) / total
+    def share(key: str) -> float | None:
+        return None if total <= 0 else sums[key] / total
 
     by_workload: dict[str, list[Placement]] = {}
     for pl in placements:
@@ -309,15 +318,14 @@ def score(placed: list[Placed], placements: list[Placement], sensitive: frozense
             by_workload.setdefault(pl.group, []).append(pl)
     ok = sum(1 for ps in by_workload.values() if sensitive_ok(ps, sensitive))
     breakdown: dict[str, float | None] = {
-        "eu_located": share(lambda p: p.location.eea),
-        "non_us_exposed": share(lambda p: not p.location.us_exposed),
-        "certified": share(certified_weight),
+        "eu_located": share("eea"),
+        "non_us_exposed": share("non_us"),
+        "certified": share("certified"),
         "sensitive_workloads": ok / len(by_workload) if by_workload else None,
     }
     used = {k: w for k, w in WEIGHTS.items() if breakdown[k] is not None}
     value = sum(w * (breakdown[k] or 0.0) for k, w in used.items()) / sum(used.values()) if used else 0.0
-    unverified = share(lambda p: bool(p.location.unverified) or UNVERIFIED in (p.certs.get(SECNUMCLOUD),
-                                                                                p.certs.get(HDS)))
+    unverified = share("unverified")
     return Score(round(100 * value), {k: (None if v is None else round(v, 4)) for k, v in breakdown.items()},
                  dict(WEIGHTS), round(total, 2), len(by_workload), ok, round(unverified or 0.0, 4))
 

@@ -10,6 +10,7 @@ Every sovereignty rule says what kind of obligation it encodes:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from balise.i18n import Msg
@@ -29,6 +30,15 @@ CATEGORIES: dict[str, Msg] = {
     "internal": Msg("internal business data (not personal)", "données internes (non personnelles)"),
     "public": Msg("public data", "données publiques"),
 }
+
+
+def categories_text(categories: Iterable[str]) -> Msg:
+    """The categories' names in both languages, comma-separated (unknown keys as they are)."""
+    cats = list(categories)
+    return Msg(", ".join(CATEGORIES[c].en if c in CATEGORIES else c for c in cats),
+               ", ".join(CATEGORIES[c].fr if c in CATEGORIES else c for c in cats))
+
+
 # Categories that are personal data (GDPR applies): every category about a person.
 PERSONAL = frozenset({"personal", "health", "minors", "criminal", "payment", "identity"})
 # Named by the CNIL (2024-07-19) as the most sensitive processing: a provider exclusively subject to EU law.

@@ -30,6 +30,7 @@ when it has one, else its workload's ``data``: the more specific declaration win
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,6 +223,11 @@ class Config:
                    classification_tag=str(d.get("classification_tag") or CLASSIFICATION_TAG).lower(),
                    workloads=tuple(workloads), reference=dict(d.get("reference") or {}), declared=True)
 
+    @functools.cached_property
+    def names_resources(self) -> bool:
+        """Whether a workload matches by resource id or name (then no two resources share an answer)."""
+        return any(w.match.resources for w in self.workloads)
+
     def packs_of(self, w: Workload | None) -> tuple[str, ...]:
         packs = list(self.packs)
         if w is not None:
@@ -229,7 +235,19 @@ class Config:
             packs = [p for p in packs if p not in w.skip_packs]
         return tuple(packs)
 
-    def workload_of(self, r: Mapping[str, Any], tags: Mapping[str, str], ref: Reference) -> Workload | None:
+    def workload_of(self, r: Mapping[str, Any], tags: Mapping[str, str], ref: Reference,
+                    memo: dict[Any, Workload | None] | None = None) -> Workload | None:
+        """The first workload ``r`` matches. With ``memo`` (a dict the caller keeps for one batch), resources
+        with the same provider, account, region and tags share one answer when no workload names resources."""
+        if memo is not None and not self.names_resources:
+            key = (r.get("provider"), r.get("account"), r.get("account_name"), r.get("region"),
+                   tuple(sorted(tags.items())))
+            if key not in memo:
+                memo[key] = self._first(r, tags, ref)
+            return memo[key]
+        return self._first(r, tags, ref)
+
+    def _first(self, r: Mapping[str, Any], tags: Mapping[str, str], ref: Reference) -> Workload | None:
         for w in self.workloads:
             if w.match.matches(r, tags, ref):
                 return w
@@ -239,6 +257,7 @@ class Config:
 _SEP = re.compile(r"[,;+\s]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_categories(value: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(known categories, unrecognised values) of a classification tag value."""
     if not value:

@@ -14,6 +14,7 @@ offer can (SecNumCloud), the qualified services of the reference, unpriced, and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,6 +114,7 @@ def targets(ref: Reference, catalog: Catalog, reqs: frozenset[str], prefer_count
     return dict(order)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_sku(sku: str | None) -> str | None:
     return _SKU_SUFFIX.sub("", _SKU_PREFIX.sub("", sku)) if sku else sku
 
@@ -121,8 +123,7 @@ def _size(catalog: Catalog, p: Placed) -> Offer | None:
     r = p.row
     if not res.is_type(r, COMPUTE_TYPES):
         return None
-    resolved = catalog.resolve(r.get("provider"), _clean_sku(r.get("sku")), _clean_sku(r.get("description")),
-                               _clean_sku(r.get("resource_name")))
+    resolved = catalog.resolve(r.get("provider"), _clean_sku(r.get("sku")), _clean_sku(r.get("description")))
     return resolved.size if resolved else None
 
 
@@ -423,7 +424,7 @@ class SensitiveNotEuLaw(_SovRule):
             kind = pk.GUIDANCE if by_law else pk.POLICY
             refs = self.references if by_law else ("POLICY-SENSITIVE", *self.references)
             yield self.gap(ctx, a, pl, frozenset(_base_reqs(a, pl) | {"eea", "eu_law_only"}),
-                           {"categories": ", ".join(sorted(cats))},
+                           {"categories": pk.categories_text(sorted(cats))()},
                            status=Status.UNKNOWN if ok_but_unverified else Status.FAIL, kind=kind, refs=refs,
                            extra={"sensitive_by_law": sorted(by_law), "sensitive_by_policy": sorted(cats - by_law)})
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from balise.compliance.packs import categories_text
 from balise.errors import UsageError
 from balise.i18n import Lang, Msg, money, percent
 from balise.i18n import sovereignty_messages as sm
@@ -31,6 +32,10 @@ from balise.services.workspace import Workspace
 from balise.state.models import ComplianceReport
 
 FORMATS = ("html", "pdf")
+SEVERITIES = {"critical": sm.SEV_CRITICAL, "high": sm.SEV_HIGH, "medium": sm.SEV_MEDIUM, "low": sm.SEV_LOW,
+              "info": sm.SEV_INFO}
+STATUSES = {"FAIL": sm.ST_FAIL, "UNKNOWN": sm.ST_UNKNOWN, "PASS": sm.ST_PASS, "SKIPPED": sm.ST_SKIPPED}
+CONTROL_STATUSES = {"fail": sm.ST_FAIL, "unknown": sm.ST_UNKNOWN, "pass": sm.ST_PASS}
 _KINDS = {"law": sm.R_KIND_LAW, "official-guidance": sm.R_KIND_GUIDANCE, "policy-choice": sm.R_KIND_POLICY}
 
 
@@ -99,6 +104,8 @@ def build(ws: Workspace, tenant: str, lang: Lang, month: str | None = None) -> R
         alt = f.evidence.get("alternative")
         gaps.append({
             "code": f.code, "fingerprint": f.fingerprint, "severity": f.severity.value, "status": f.status.value,
+            "severity_label": _t(SEVERITIES[f.severity.value], lang),
+            "status_label": _t(STATUSES[f.status.value], lang),
             "subject": f.subject.name or f.subject.id, "title": f.title.render(lang),
             "remediation": f.remediation.render(lang), "kind": f.evidence.get("kind"),
             "kind_label": _t(_KINDS.get(f.evidence.get("kind") or "", sm.NOT_APPLICABLE), lang),
@@ -161,8 +168,9 @@ def location_rows(d: ReportData) -> tuple[list[str], list[list[str]]]:
         if w["region_status"] == "unverified":
             region = _t(sm.UNVERIFIED_MARK, lang, name=region)
         certs = ", ".join(_cert_label(c, lang) for c in w["certifications"]) or "—"
+        data = categories_text(w["data_categories"]).render(lang) or _t(sm.UNCLASSIFIED, lang)
         rows.append([w["workload"], provider, region, w["country"] or "?", w["jurisdiction"], certs,
-                     ", ".join(w["data_categories"]) or _t(sm.UNCLASSIFIED, lang), money(w["monthly_eur"], "EUR", lang),
+                     data, money(w["monthly_eur"], "EUR", lang),
                      " ".join(g["code"] for g in w["gaps"]) or "—"])
     return header, rows
 
@@ -181,7 +189,8 @@ def control_rows(d: ReportData) -> tuple[list[str], list[list[str]]]:
             evidence = f"{e['date']} · {e['by']}" + (f" · {proof}" if proof else "") + f" ({e['origin']})"
         raci = c["raci"]
         owner = f"R: {', '.join(raci.get('R', [])) or '—'} / A: {', '.join(raci.get('A', [])) or '—'}"
-        rows.append([f"{c['code']} {c['title']}", f"{c['status']} — {c['reason']}", evidence, owner])
+        status = _t(CONTROL_STATUSES.get(c["status"], sm.NOT_APPLICABLE), lang)
+        rows.append([f"{c['code']} {c['title']}", f"{status} — {c['reason']}", evidence, owner])
     return header, rows
 
 
@@ -216,8 +225,8 @@ def render_html(d: ReportData) -> str:
             refs = "".join(f"<li>{e(r['id'])}: {e(r['text'])}"
                            + (f" <a href=\"{e(r['url'])}\">{e(r['url'])}</a>" if r["url"] else "") + "</li>"
                            for r in g["references"])
-            gap_rows.append(f"<tr><td>{e(g['code'])}</td><td class=\"sev-{e(g['severity'])}\">{e(g['severity'])}"
-                        f"<br>{e(g['status'])}</td><td><b>{e(g['title'])}</b><br>{e(g['remediation'])}</td>"
+            gap_rows.append(f"<tr><td>{e(g['code'])}</td><td class=\"sev-{e(g['severity'])}\">"
+                        f"{e(g['severity_label'])}<br>{e(g['status_label'])}</td><td><b>{e(g['title'])}</b><br>{e(g['remediation'])}</td>"
                         f"<td><span class=kind>{e(g['kind_label'])}</span><ul class=refs>{refs}</ul></td>"
                         f"<td>{e(g['alternative'])}</td></tr>")
         head = "".join(f"<th>{e(x)}</th>" for x in ("", _t(sm.R_SEVERITY, lang), _t(sm.R_GAP, lang),
@@ -307,7 +316,7 @@ def render_pdf(d: ReportData, path: Path) -> None:
                         p(_t(sm.R_UNVERIFIED_NOTE, lang), small),
                         p(_t(sm.R_GAPS, lang), styles["Heading2"])]
     if d.gaps:
-        rows = [[g["code"], f"{g['severity']} / {g['status']}", f"{g['title']}. {g['remediation']}",
+        rows = [[g["code"], f"{g['severity_label']} / {g['status_label']}", f"{g['title']}. {g['remediation']}",
                  g["kind_label"] + ": " + "; ".join(f"{r['id']}: {r['text']}" + (f" ({r['url']})" if r["url"] else "")
                                                    for r in g["references"]), g["alternative"]] for g in d.gaps]
         story.append(table(["", _t(sm.R_SEVERITY, lang), _t(sm.R_GAP, lang), _t(sm.R_REFERENCE, lang),
