@@ -131,7 +131,7 @@ def scan(paths: Annotated[list[Path], typer.Argument(exists=False)], tenant: Ten
     render.say(pm.SCAN_DONE(files=len(run.files), resources=run.resources, tenant=tenant,
                             violations=len(run.violations), evidence=len(run.evidenced)))
     if run.violations:
-        render.table(None, [pm.H_CONTROL(), pm.H_REASON(), rm.H_FINDING()],
+        render.table(None, [pm.H_CONTROL(), pm.H_REASON(), pm.H_RESOURCE()],
                      [[v.control, str(v.problem), f"{v.address} ({v.where()})"] for v in run.violations])
 
 

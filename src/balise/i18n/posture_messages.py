@@ -243,3 +243,4 @@ YES = Msg("yes", "oui")
 NO = Msg("no", "non")
 EVIDENCE_TOO_LONG = Msg("{option} is longer than {limit} characters: shorten it (put details in --note)",
                         "{option} dépasse {limit} caractères : raccourcissez-le (les détails vont dans --note)")
+H_RESOURCE = Msg("Resource (file:line)", "Ressource (fichier:ligne)")
