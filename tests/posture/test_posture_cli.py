@@ -102,7 +102,7 @@ def test_scan_then_findings_and_report(demo_cli: Any, iac: Path) -> None:
     assert ("POS-003", "iac-resource", "aws_iam_policy.fail3") in fails
     assert ("POS-003", "control", "POS-003") in fails and ("POS-007", "control", "POS-007") in fails
     fail3 = next(f for f in found if f["subject"]["name"] == "aws_iam_policy.fail3")
-    assert fail3["evidence"]["file"] == str(case / "iam.tf") and fail3["evidence"]["line"] == 81
+    assert fail3["evidence"]["file"] == str(case / "iam.tf") and fail3["evidence"]["line"] == 82
     report = demo_cli.json("report", "--tenant", "demo", "--format", "json")
     assert "posture" in report["sections"]
     assert report["posture"]["summary"]["violations"] == 1 and report["posture"]["summary"]["fail"] == 4

@@ -37,7 +37,8 @@ def test_wildcard_admin_policies_match_checkov_expectations(iac: Path) -> None:
     assert result["POS-003"].checked == 8
     by_address = {v.address: v for v in result["POS-003"].violations}
     v = by_address["aws_iam_policy.fail3"]
-    assert (v.file, v.line) == (str(case / "iam.tf"), 81)  # `resource "aws_iam_policy" "fail3" {` is line 81
+    assert (v.file, v.line) == (str(case / "iam.tf"), 82)  # grep -n '"fail3"' iam.tf: 82 (81 is blank)
+    assert (case / "iam.tf").read_text().splitlines()[81] == 'resource "aws_iam_policy" "fail3" {'
     assert "every action on every resource" in v.problem.render("en")
 
 
@@ -115,7 +116,28 @@ def test_every_real_module_parses(iac: Path) -> None:
     assert len(files) > 100
     vpc = [r for r in resources if r.type == "aws_vpc"]
     assert [r.address for r in vpc if "terraform-aws-vpc/main.tf" in r.file] == ["aws_vpc.this"]
-    assert all(r.line for r in resources)  # every resource is located in its file
+    texts = {f: Path(f).read_text().splitlines() for f in {r.file for r in resources}}
+    for r in resources:  # every resource is located on its own `resource "type" "name" {` line
+        assert r.line and texts[r.file][r.line - 1].lstrip().startswith(f'{"data" if r.mode == "data" else "resource"} "{r.type}"'), r
+
+
+def test_values_from_variables_are_undecidable_not_violations(iac: Path) -> None:
+    """terraform-aws-s3-bucket sets its ACL and public access block from variables: the scan cannot know."""
+    result = scan(iac / "real_modules" / "terraform-aws-s3-bucket")
+    assert flagged(result, "POS-009") == set()
+    assert set(result["POS-009"].unknown) == {"aws_s3_bucket_acl.this", "aws_s3_bucket_public_access_block.this"}
+    # its complete example creates a KMS key without rotation (the provider's default is off)
+    assert flagged(result, "POS-002") == {"aws_kms_key.objects"}
+
+
+def test_key_rotation_both_ways(tmp_path: Path) -> None:
+    f = tmp_path / "kms.tf"
+    f.write_text('resource "aws_kms_key" "rotated" {\n  enable_key_rotation = true\n}\n'
+                 'resource "aws_kms_key" "signing" {\n  customer_master_key_spec = "RSA_2048"\n}\n'
+                 'resource "aws_kms_key" "default" {\n  description = "rotation off by default"\n}\n')
+    result = scan(f)
+    assert flagged(result, "POS-002") == {"aws_kms_key.default"} and result["POS-002"].checked == 2
+    assert [v.line for v in result["POS-002"].violations] == [7]
 
 
 def test_undecidable_policies_are_unknown_not_pass(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def parse_hcl(text: str, file: str) -> list[IacResource]:
             for rtype, named in block.items():
                 for name, body in (named or {}).items():
                     values = body if isinstance(body, dict) else {}
-                    pattern = rf'^\s*{key}\s+"?{re.escape(rtype)}"?\s+"?{re.escape(name)}"?\s*\{{'
+                    pattern = rf'^[ \t]*{key}\s+"?{re.escape(rtype)}"?\s+"?{re.escape(name)}"?\s*\{{'
                     prefix = "data." if mode == "data" else ""
                     out.append(IacResource(f"{prefix}{rtype}.{name}", rtype, name, mode, values, file,
                                            line_of(pattern)))
@@ -184,6 +184,11 @@ def _block(v: Any) -> dict[str, Any] | None:
     if isinstance(v, list) and v and isinstance(v[0], dict):
         return v[0]
     return None
+
+
+def _expr(v: Any) -> bool:
+    """A value Terraform computes (a variable, a local, a function): the scan cannot decide on it."""
+    return isinstance(v, str) and "${" in v
 
 
 def _true(v: Any) -> bool:
@@ -382,7 +387,7 @@ def _keys(ix: _Index, out: _Result) -> None:
         if spec != "SYMMETRIC_DEFAULT":
             continue  # asymmetric and HMAC keys cannot rotate automatically
         out.checked += 1
-        if "enable_key_rotation" in key.unknown:
+        if "enable_key_rotation" in key.unknown or _expr(key.values.get("enable_key_rotation")):
             out.unknown.append(key.address)
         elif not _true(key.values.get("enable_key_rotation")):
             out.violations.append(_v("POS-002", key, pm.V_KMS_ROTATION()))
@@ -443,7 +448,9 @@ def _images(ix: _Index, out: _Result) -> None:
     for repo in ix.of_type("aws_ecr_repository"):
         out.checked += 1
         conf = _block(repo.values.get("image_scanning_configuration")) or {}
-        if not registry_scan and not _true(conf.get("scan_on_push")):
+        if not registry_scan and _expr(conf.get("scan_on_push")):
+            out.unknown.append(repo.address)
+        elif not registry_scan and not _true(conf.get("scan_on_push")):
             out.violations.append(_v("POS-004", repo, pm.V_ECR_SCAN()))
 
 
@@ -480,10 +487,15 @@ def _public(ix: _Index, out: _Result) -> None:
     for b in ix.of_type("aws_s3_bucket", "aws_s3_bucket_acl"):
         acl = b.values.get("acl")
         out.checked += 1
-        if isinstance(acl, str) and acl in PUBLIC_ACLS:
+        if _expr(acl) or "acl" in b.unknown:
+            out.unknown.append(b.address)
+        elif isinstance(acl, str) and acl in PUBLIC_ACLS:
             out.violations.append(_v("POS-009", b, pm.V_PUBLIC_ACL(acl=acl)))
     for block in ix.of_type("aws_s3_bucket_public_access_block"):
         out.checked += 1
+        if any(_expr(block.values.get(k)) or k in block.unknown for k in ("block_public_acls", "block_public_policy")):
+            out.unknown.append(block.address)
+            continue
         off = [k for k in ("block_public_acls",) if not _true(block.values.get(k))]
         off += [k for k in ("block_public_policy",) if _false(block.values.get(k))]
         if off:
@@ -499,12 +511,16 @@ def _public(ix: _Index, out: _Result) -> None:
     for c in ix.of_type("azurerm_storage_container"):
         out.checked += 1
         access = c.values.get("container_access_type")
-        if isinstance(access, str) and access in ("blob", "container"):
+        if _expr(access):
+            out.unknown.append(c.address)
+        elif isinstance(access, str) and access in ("blob", "container"):
             out.violations.append(_v("POS-009", c, pm.V_PUBLIC_CONTAINER(access=access)))
     for a in ix.of_type("azurerm_storage_account"):
         out.checked += 1
         nested = a.values.get("allow_nested_items_to_be_public", a.values.get("allow_blob_public_access"))
-        if nested is None or _true(nested):  # azurerm 3+: public blobs allowed unless turned off
+        if _expr(nested):
+            out.unknown.append(a.address)
+        elif nested is None or _true(nested):  # azurerm 3+: public blobs allowed unless turned off
             out.violations.append(_v("POS-009", a, pm.V_PUBLIC_ACCOUNT()))
 
 
