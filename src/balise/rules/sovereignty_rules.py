@@ -36,7 +36,15 @@ from balise.rules.context import RuleContext
 OWNER = "DPO"
 CURRENT_DAYS = 30  # resources billed within this many days of their provider's last day
 MAX_LISTED = 20
-COMPUTE_TYPES = res.VM_TYPES + res.NODE_TYPES + ("database instance", "cache node", "search domain")
+COMPUTE_TYPES = res.VM_TYPES + res.NODE_TYPES + ("database instance", "cache node", "search domain", "compute cluster",
+                                                  "app service plan", "sql database")
+# Managed-service sizes the catalog does not list, as Microsoft publishes them (vCPU, GB): App Service Premium v3
+# plans (P0v3 1/4 … P3v3 8/32) and SQL Database vCore Gen5 (5.1 GB per vCore).
+_P_V3 = {0: (1.0, 4.0), 1: (2.0, 8.0), 2: (4.0, 16.0), 3: (8.0, 32.0)}
+_PAAS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"\bP([0-3])\s*v3\b", re.I), lambda m: _P_V3[int(m[1])]),
+    (re.compile(r"\bGP_Gen5_(\d+)\b", re.I), lambda m: (float(m[1]), round(5.1 * int(m[1]), 1))),
+)
 _SKU_PREFIX = re.compile(r"\b(db|cache)\.(?=[a-z]+\d)", re.I)  # db.r6g.xlarge, cache.r6g.large
 _SKU_SUFFIX = re.compile(r"(?<=large)\.search\b", re.I)  # r6g.large.search
 
@@ -124,7 +132,22 @@ def _size(catalog: Catalog, p: Placed) -> Offer | None:
     if not res.is_type(r, COMPUTE_TYPES):
         return None
     resolved = catalog.resolve(r.get("provider"), _clean_sku(r.get("sku")), _clean_sku(r.get("description")))
-    return resolved.size if resolved else None
+    if resolved is not None and resolved.size is not None:
+        return resolved.size
+    return _paas_size(r.get("provider"), r.get("description"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _paas_size(provider: str | None, description: str | None) -> Offer | None:
+    """A pseudo-offer giving the size of a managed service (Azure App Service plan, SQL Database), no price."""
+    if provider != "azure" or not description:
+        return None
+    for pattern, size in _PAAS:
+        if m := pattern.search(description):
+            vcpu, ram = size(m)
+            return Offer(provider, m[0], vcpu, ram, 0, None, "x86", 0.0, 0.0, "", "", False, "general",
+                         "Microsoft published size")
+    return None
 
 
 def alternative(ctx: RuleContext, a: Assessment, pl: Placement, reqs: frozenset[str]) -> dict[str, Any]:
