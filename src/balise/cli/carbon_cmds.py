@@ -65,20 +65,24 @@ def carbon(
         render.say(cm.NO_USAGE(tenant=tenant))
         return
     period = f"{start or '…'} → {end or '…'}" if start or end else str(cm.ALL_PERIODS())
-    rows = [[x.key or str(m.NO_VALUE()), number(x.kgco2e, digits=1), number(x.total("operational"), digits=1),
-             number(x.total("embodied"), digits=1), number(x.total("market") + x.total("embodied"), digits=1),
-             number(x.total("kwh"), digits=0), money(x.total("cost_eur"), "EUR"), str(cm.CONF[x.confidence()]())]
-            for x in result.lines]
     tot = result.lines
-    rows.append([str(cm.TOTAL()), number(sum(x.kgco2e for x in tot), digits=1),
-                 number(sum(x.total("operational") for x in tot), digits=1),
-                 number(sum(x.total("embodied") for x in tot), digits=1),
-                 number(sum(x.total("market") + x.total("embodied") for x in tot), digits=1),
-                 number(sum(x.total("kwh") for x in tot), digits=0),
-                 money(sum(x.total("cost_eur") for x in tot), "EUR"), ""])
-    render.table(str(cm.TITLE(tenant=tenant, by=by, period=period)),
-                 [cm.H_KEY(), cm.H_KG(), cm.H_OPERATIONAL(), cm.H_EMBODIED(), cm.H_MARKET(), cm.H_KWH(),
-                  cm.H_COST(), cm.H_CONFIDENCE()], rows, right=(1, 2, 3, 4, 5, 6))
+    # the market-based column only when a renewable contract makes it differ from the location-based figures
+    market = any(abs(x.total("market") - x.total("operational")) > 1e-9 for x in tot)
+
+    def cells(key: str, kg: float, op: float, emb: float, mk: float, kwh: float, eur: float, conf: str) -> list[str]:
+        return [key, number(kg, digits=1), number(op, digits=1), number(emb, digits=1),
+                *([number(mk, digits=1)] if market else []), number(kwh, digits=0), money(eur, "EUR"), conf]
+    rows = [cells(x.key or str(m.NO_VALUE()), x.kgco2e, x.total("operational"), x.total("embodied"),
+                  x.total("market") + x.total("embodied"), x.total("kwh"), x.total("cost_eur"),
+                  str(cm.CONF[x.confidence()]())) for x in tot]
+    rows.append(cells(str(cm.TOTAL()), sum(x.kgco2e for x in tot), sum(x.total("operational") for x in tot),
+                      sum(x.total("embodied") for x in tot),
+                      sum(x.total("market") + x.total("embodied") for x in tot), sum(x.total("kwh") for x in tot),
+                      sum(x.total("cost_eur") for x in tot), ""))
+    header = [cm.H_KEY(), cm.H_KG(), cm.H_OPERATIONAL(), cm.H_EMBODIED(), *([cm.H_MARKET()] if market else []),
+              cm.H_KWH(), cm.H_COST(), cm.H_CONFIDENCE()]
+    render.table(str(cm.TITLE(tenant=tenant, by=by, period=period)), header, rows,
+                 right=tuple(range(1, len(header) - 1)))
     methods: dict[str, float] = {}
     for x in tot:
         for c in x.components.values():
