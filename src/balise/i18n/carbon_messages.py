@@ -143,3 +143,4 @@ KPI_NO_CARBON = Msg("no usage with an energy estimate in {month}",
                     "aucun usage avec une estimation d'énergie en {month}")
 KPI_HOW = Msg("{kg} kgCO2e operational / {mwh} MWh drawn (IT x PUE), confidence {confidence}",
               "{kg} kgCO2e d'exploitation / {mwh} MWh consommés (informatique x PUE), confiance {confidence}")
+KPI_UNIT_HOW = Msg("{kg} kgCO2e for {quantity} {unit}", "{kg} kgCO2e pour {quantity} {unit}")

@@ -381,7 +381,9 @@ def unit_co2e(ctx: RuleContext, p: UnitParams) -> list[Measure]:
         elif qty == 0:
             out.append(Measure(None, period, inputs, km.REASON_ZERO_UNITS(unit=u), key=u, unit=f"kgCO2e/{u}"))
         else:
-            out.append(Measure(line.kgco2e / qty, period, inputs, key=u, unit=f"kgCO2e/{u}"))
+            out.append(Measure(line.kgco2e / qty, period, inputs,
+                               cm.KPI_UNIT_HOW(kg=round(line.kgco2e, 1), quantity=qty, unit=u), key=u,
+                               unit=f"kgCO2e/{u}"))
     return out
 
 
