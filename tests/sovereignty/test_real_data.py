@@ -93,3 +93,20 @@ def test_unknown_region_is_unknown_not_ignored(ws: Workspace, shared_data: Path,
     (f,) = [f for f in v.gaps if f.code == "SOV-009"]
     assert (f.status.value, f.subject.id, f.evidence["unknown"]) == ("UNKNOWN", "aws:eu-mars-1", "region")
     assert f.evidence["resources"]
+
+
+def test_compliance_reports_on_both_databases(ws: Workspace, shared_data: Path, tmp_path: Path) -> None:
+    """Two reports of the sample tenant: the second says what changed since the first (compliance_reports)."""
+    from balise.services.compliance_report import write_report
+
+    ingest(ws, [shared_data / SAMPLE], "sample")
+    sov._store(ws, "sample", WORKLOADS, "wl.yaml")
+    first = write_report(ws, "sample", tmp_path / "r1.html", fmt="html", lang="en")
+    assert "This is the first compliance report of this tenant." in first.path.read_text()
+    sov._store(ws, "sample", WORKLOADS.replace("data: [internal]", "data: [personal]"), "wl.yaml")
+    second = write_report(ws, "sample", tmp_path / "r2.pdf", fmt="pdf", lang="fr")
+    assert second.gaps > first.gaps and second.path.read_bytes().startswith(b"%PDF-")
+    from balise.services.compliance_report import build
+    d = build(ws, "sample", "en")
+    assert d.changes is not None and d.changes["score_before"] == d.changes["score_after"] == second.score
+    assert d.changes["new"] == [] and d.changes["closed"] == []  # nothing changed since the second report

@@ -69,8 +69,13 @@ def sovereignty_cmd(tenant: Tenant, fmt: Fmt = Output.table, month: Month = None
         return
     render.table(str(sm.GAPS_TITLE(n=len(data["gaps"]))), ["", sm.R_SEVERITY(), sm.R_GAP(), sm.R_KIND(),
                                                             sm.R_REFERENCE()],
-                 [[g["code"], g["severity"], g["title"], _kind(g["kind"]), ", ".join(r["id"] for r in g["references"])]
-                  for g in data["gaps"]])
+                 [[g["code"], _severity(g["severity"]) + ("" if g["status"] == "FAIL" else " ?"), g["title"],
+                   _kind(g["kind"]), ", ".join(r["id"] for r in g["references"])] for g in data["gaps"]])
+
+
+def _severity(value: str) -> str:
+    msg = sm.SEVERITY.get(value)
+    return str(msg()) if msg else value
 
 
 def _kind(kind: str | None) -> str:
@@ -160,4 +165,4 @@ def show_report_section(r: Any) -> None:
                                  unclassified=s["unclassified_resources"]))
     for g in s["top_gaps"]:
         title = g["title_fr"] if current_language() == "fr" else g["title_en"]
-        render.say(f"  {g['code']} {g['severity']}: {title}")
+        render.say(f"  {g['code']} {_severity(g['severity'])}: {title}")

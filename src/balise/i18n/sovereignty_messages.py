@@ -213,6 +213,7 @@ SEV_HIGH = Msg("high", "élevée")
 SEV_MEDIUM = Msg("medium", "moyenne")
 SEV_LOW = Msg("low", "faible")
 SEV_INFO = Msg("information", "information (pour mémoire)")
+SEVERITY = {"critical": SEV_CRITICAL, "high": SEV_HIGH, "medium": SEV_MEDIUM, "low": SEV_LOW, "info": SEV_INFO}
 ST_FAIL = Msg("not met", "non conforme")
 ST_UNKNOWN = Msg("cannot tell (unverified fact)", "indéterminé (fait non vérifié)")
 ST_PASS = Msg("met", "conforme")

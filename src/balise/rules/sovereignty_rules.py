@@ -249,7 +249,7 @@ class _SovRule(Rule):
         alt = alternative(ctx, a, pl, reqs)
         loc = pl.location
         shown = resources if resources is not None else pl.resources
-        args = {"workload": pl.group, "provider": loc.provider_key,
+        args = {"workload": pl.group, "provider": loc.provider.name if loc.provider else loc.provider_key,
                 "region": loc.region.code if loc.region else (loc.region_code or "global"),
                 "country": loc.country.code if loc.country else "?", "alternative": alt_text(alt)(), **args}
         owners = {p.workload.owner for p in pl.resources if p.workload and p.workload.owner} or \
@@ -264,7 +264,7 @@ class _SovRule(Rule):
                                    "service": p.row.get("service"), "monthly_eur": round(p.monthly_eur, 2)}
                                   for p in sorted(shown, key=lambda p: -p.monthly_eur)[:MAX_LISTED]],
                     "alternative": alt, **(extra or {})}
-        subject = Subject(kind="workload", id=pl.key, name=f"{pl.group} ({args['provider']} {args['region']})",
+        subject = Subject(kind="workload", id=pl.key, name=f"{pl.group} ({loc.provider_key} {args['region']})",
                           provider=loc.provider_key, region=args["region"])
         return self.finding(subject, status=status, severity=severity, args=args, evidence=evidence,
                             owner=owners.pop() if len(owners) == 1 else OWNER)

@@ -32,8 +32,7 @@ from balise.services.workspace import Workspace
 from balise.state.models import ComplianceReport
 
 FORMATS = ("html", "pdf")
-SEVERITIES = {"critical": sm.SEV_CRITICAL, "high": sm.SEV_HIGH, "medium": sm.SEV_MEDIUM, "low": sm.SEV_LOW,
-              "info": sm.SEV_INFO}
+SEVERITIES = sm.SEVERITY
 STATUSES = {"FAIL": sm.ST_FAIL, "UNKNOWN": sm.ST_UNKNOWN, "PASS": sm.ST_PASS, "SKIPPED": sm.ST_SKIPPED}
 CONTROL_STATUSES = {"fail": sm.ST_FAIL, "unknown": sm.ST_UNKNOWN, "pass": sm.ST_PASS}
 _KINDS = {"law": sm.R_KIND_LAW, "official-guidance": sm.R_KIND_GUIDANCE, "policy-choice": sm.R_KIND_POLICY}
