@@ -147,3 +147,28 @@ def test_renewable_contracts_give_the_market_based_variant(demo: Workspace, rate
         assert lines["aws"].total("market") == pytest.approx(lines["aws"].total("operational"))
     finally:
         assert carbon.remove_renewable(demo, "demo", "scaleway")
+
+
+def test_the_usage_summary_gives_what_the_rows_give(demo: Workspace) -> None:
+    """The per-file usage summary (cache) sums to exactly what a plain SQL over the lake files gives, per
+    provider, service, SKU, unit and month (usage rows only)."""
+    from balise import engine
+
+    con = engine.connect()
+    got: dict[tuple[object, ...], list[float]] = {}
+    for r in carbon.aggregate(demo, con, "demo", "account", None, None):
+        k = (r["provider"], r["service"], r["sku"], r["unit"], r["month"])
+        v = got.setdefault(k, [0.0, 0.0, 0])
+        v[0] += float(r["quantity"] or 0)
+        v[1] += float(r["cost"] or 0)
+        v[2] += int(r["rows"])
+    files = [str(p) for p in demo.live_files("demo")]
+    want = duckdb.connect().execute(
+        f"SELECT x_Provider, ServiceName, SkuId, ConsumedUnit, strftime(ChargePeriodStart, '%Y-%m'), "
+        f"coalesce(sum(ConsumedQuantity), 0), sum(coalesce(EffectiveCost, 0)), count(*) FROM read_parquet({files}) "
+        "WHERE ChargeCategory = 'Usage' GROUP BY ALL").fetchall()
+    assert len(want) == len(got)
+    for *k, q, c, n in want:
+        g = got[tuple(k)]
+        assert g[0] == pytest.approx(q, rel=1e-9, abs=1e-9) and g[1] == pytest.approx(c, rel=1e-9, abs=1e-6)
+        assert g[2] == n
