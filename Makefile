@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/balise demo
+	$(BIN)/balise serve --demo
 
 lint: install
 	$(BIN)/ruff check src tests bench

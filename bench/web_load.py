@@ -23,11 +23,12 @@ from pathlib import Path
 import httpx
 
 PAGES = ["/t/{t}/", "/t/{t}/costs", "/t/{t}/costs?by=tag:team", "/t/{t}/costs/resources?by=provider&key=aws",
-         "/t/{t}/findings", "/t/{t}/budgets", "/t/{t}/ingestion", "/t/{t}/settings", "/api/v1/tenants/{t}/overview"]
+         "/t/{t}/findings", "/t/{t}/carbon", "/t/{t}/sovereignty", "/t/{t}/posture", "/t/{t}/budgets",
+         "/t/{t}/ingestion", "/t/{t}/settings", "/api/v1/tenants/{t}/overview", "/api/v1/tenants/{t}/findings"]
 EMAIL, PASSWORD = "bench@balise.local", "bench-password-123"
 
 
-def setup_user(home: Path, tenant: str) -> None:
+def setup_user(home: Path, tenant: str) -> str:
     from balise.services import accounts
     from balise.services.workspace import open_workspace
 
@@ -43,21 +44,26 @@ def setup_user(home: Path, tenant: str) -> None:
         from balise.state.models import LoginAttempt
         with ws.session.begin() as s:
             s.execute(delete(LoginAttempt))
+        return accounts.create_token(ws, EMAIL, "web_load benchmark", days=1).token
     finally:
         ws.close()
 
 
-async def login(client: httpx.AsyncClient) -> None:
+async def login(client: httpx.AsyncClient, token: str) -> None:
+    client.headers["authorization"] = f"Bearer {token}"  # for /api/v1 (pages use the session cookie)
     r = await client.get("/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
     r = await client.post("/login", data={"email": EMAIL, "password": PASSWORD, "login_csrf": token, "next": "/"})
     assert r.status_code == 303, r.status_code
 
 
-async def user(base: str, pages: list[str], until: float, out: dict[str, list[float]], errors: dict[str, int],
-               offset: int) -> None:
+async def user(base: str, token: str, pages: list[str], until: float, out: dict[str, list[float]],
+               errors: dict[str, int], offset: int, think: tuple[float, float]) -> None:
+    import random
+
+    rnd = random.Random(offset)
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as c:
-        await login(c)
+        await login(c, token)
         i = offset
         while time.perf_counter() < until:
             p = pages[i % len(pages)]
@@ -71,6 +77,8 @@ async def user(base: str, pages: list[str], until: float, out: dict[str, list[fl
             (out.setdefault(p, []) if ok else out.setdefault("_", [])).append((time.perf_counter() - t0) * 1000)
             if not ok:
                 errors[p] = errors.get(p, 0) + 1
+            if think[1] > 0:
+                await asyncio.sleep(rnd.uniform(*think))
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -78,10 +86,10 @@ def pct(xs: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-async def run(base: str, tenant: str, users: int, seconds: float) -> int:
+async def run(base: str, token: str, tenant: str, users: int, seconds: float, think: tuple[float, float]) -> int:
     pages = [p.format(t=tenant) for p in PAGES]
     async with httpx.AsyncClient(base_url=base, timeout=300) as c:  # warm: first computation of each page
-        await login(c)
+        await login(c, token)
         for p in pages:
             t0 = time.perf_counter()
             r = await c.get(p)
@@ -90,11 +98,11 @@ async def run(base: str, tenant: str, users: int, seconds: float) -> int:
     errors: dict[str, int] = {}
     until = time.perf_counter() + seconds
     t0 = time.perf_counter()
-    await asyncio.gather(*(user(base, pages, until, out, errors, i) for i in range(users)))
+    await asyncio.gather(*(user(base, token, pages, until, out, errors, i, think) for i in range(users)))
     wall = time.perf_counter() - t0
     total = sum(len(v) for k, v in out.items() if k != "_")
-    print(f"\n{users} users for {seconds:.0f} s: {total} requests ({total / wall:.1f}/s), "
-          f"{sum(errors.values())} errors")
+    print(f"\n{users} users for {seconds:.0f} s, think time {think[0]:g}-{think[1]:g} s: {total} requests "
+          f"({total / wall:.1f}/s), {sum(errors.values())} errors")
     print(f"{'page':55} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
     for p in pages:
         xs = out.get(p, [])
@@ -112,8 +120,11 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--think", default="0-0", help="seconds each user waits between requests, MIN-MAX")
     a = ap.parse_args()
-    setup_user(a.workspace, a.tenant)
+    lo, _, hi = a.think.partition("-")
+    think = (float(lo), float(hi or lo))
+    token = setup_user(a.workspace, a.tenant)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -128,7 +139,7 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        code = asyncio.run(run(base, a.tenant, a.users, a.seconds))
+        code = asyncio.run(run(base, token, a.tenant, a.users, a.seconds, think))
     finally:
         server.terminate()
         server.wait(timeout=20)

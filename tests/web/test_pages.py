@@ -282,3 +282,15 @@ def test_metrics_in_prometheus_format(web: Web) -> None:
     score = sovereignty.sovereignty(web.ws, "demo", rates=ecb()).score
     assert f'balise_sovereignty_score{{tenant="demo"}} {score}' in text
     assert "# TYPE balise_findings_open gauge" in text
+
+
+def test_grafana_dashboard_uses_only_served_metrics(web: Web) -> None:
+    import json
+    from pathlib import Path
+
+    dash = json.loads((Path(__file__).parents[2] / "deploy" / "grafana" / "balise-dashboard.json").read_text())
+    c = web.app()
+    served = {line.split()[2] for line in c.get("/metrics", headers={
+        "authorization": f"Bearer {web.token('viewer@demo.test')}"}).text.splitlines() if line.startswith("# TYPE")}
+    used = {m for p in dash["panels"] for t in p["targets"] for m in re.findall(r"balise_[a-z0-9_]+", t["expr"])}
+    assert used and used <= served, used - served

@@ -14,7 +14,8 @@ from balise.web.i18n import Formatter, negotiate
 
 TEMPLATES = Path(catalog.ROOT) / "templates"
 # Text that reads the same in both languages: the product's name, formats, units, proper nouns, symbols.
-LITERAL = {"Balise", "English", "Français", "Slack / Mattermost", "Microsoft Teams", "MB", "UTC", "CSV", "XLSX"}
+LITERAL = {"Balise", "English", "Français", "Slack / Mattermost", "Microsoft Teams", "MB", "UTC", "CSV", "XLSX",
+           "kgCO2e", "kWh"}
 
 
 def test_every_marked_string_is_in_both_catalogs_and_translated() -> None:
@@ -30,7 +31,7 @@ def test_every_marked_string_is_in_both_catalogs_and_translated() -> None:
     with catalog.po_path("fr").open("rb") as f:
         fr = {m.id: m.string for m in read_po(f) if m.id}
     same = [k for k, v in fr.items() if k == v and re.search(r"[a-z]{5,}", k)]
-    assert set(same) <= {"webhook", "Budget", "Budgets", "Service", "service", "Format", "Action", "Total", "info",
+    assert set(same) <= {"webhook", "Budget", "Budgets", "Service", "service", "Format", "Action", "Total", "info", "Pages", "Certifications", "Posture",
                          "URL (webhook, Slack, Teams)"}, same
 
 

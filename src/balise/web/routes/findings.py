@@ -16,6 +16,7 @@ from balise.web.render import page
 
 router = APIRouter(include_in_schema=False)
 Filter = Annotated[str | None, Query(max_length=200)]
+PAGE_SIZE = 100
 
 
 def _blank(v: str | None) -> str | None:
@@ -24,13 +25,17 @@ def _blank(v: str | None) -> str | None:
 
 @router.get("/t/{tenant}/findings")
 def listing(request: Request, ws: WsDep, lang: LangDep, tenant: TenantDep, domain: Filter = None,
-            severity: Filter = None, owner: Filter = None, lifecycle: Filter = "attention") -> HTMLResponse:
+            severity: Filter = None, owner: Filter = None, lifecycle: Filter = "attention",
+            page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     lc = _blank(lifecycle)
     lifecycles = list(findings_service.ATTENTION) if lc in (None, "attention") else [lc] if lc != "all" else None
     items = findings_service.list_findings(ws, tenant.name, domain=_blank(domain), severity=_blank(severity),
                                            owner=_blank(owner), lifecycle=lifecycles)
-    return page(request, "findings.html", lang, tenant.principal, tenant, active="findings", items=items,
-                savings=findings_service.savings(items), domains=[d.value for d in Domain],
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    shown = items[(page_no - 1) * PAGE_SIZE:page_no * PAGE_SIZE]
+    return page(request, "findings.html", lang, tenant.principal, tenant, active="findings", items=shown,
+                total_count=len(items), page_no=page_no, pages=pages, savings=findings_service.savings(items),
+                domains=[d.value for d in Domain],
                 severities=[s.value for s in Severity], lifecycles=[x.value for x in Lifecycle],
                 owners=views.findings_owners(ws, tenant.name), f_domain=domain or "", f_severity=severity or "",
                 f_owner=owner or "", f_lifecycle=lc or "attention")
