@@ -241,3 +241,24 @@ def test_a_clean_tenant_has_no_false_finding(demo: Workspace) -> None:
         """)
     assert [(f.code, f.subject.id) for f in v.gaps] == []
     assert v.assessment.unclassified == [] and len(v.placements) > 10
+
+
+def test_an_unverified_fact_gives_unknown_not_pass(demo: Workspace) -> None:
+    """Health data on OVHcloud (exclusively EU law, HDS listed as unverified): with the provider's facts
+    re-declared by the tenant (a tenant's fact is unverified), neither SOV-003 nor SOV-005 can pass."""
+    text = with_workload("""\
+        - name: ovh-health
+          data: [health]
+          match: {resources: ["*backoffice-0*", "pg-backoffice*"]}
+        """)
+    v = view(demo, text)
+    assert gaps(v, "SOV-003")["ovh-health@ovhcloud/GRA"].status == Status.UNKNOWN  # HDS unverified
+    assert "ovh-health@ovhcloud/GRA" not in gaps(v, "SOV-005")  # verified facts: exclusively EU law
+    v2 = view(demo, text.replace("workloads:\n", "reference:\n  providers:\n    - {provider: ovhcloud, name: OVHcloud, "
+                                 "hq_country: FR, us_law_exposure: 'no'}\nworkloads:\n", 1))
+    f = gaps(v2, "SOV-005")["ovh-health@ovhcloud/GRA"]
+    assert f.status == Status.UNKNOWN and f.evidence["provider"]["status"] == "unverified"
+    j = sov.view_json(v2)
+    row = next(w for w in j["workloads"] if w["workload"] == "ovh-health")
+    assert row["provider_status"] == "unverified"
+    assert {"certification": "hds-v2", "label": "HDS v2", "status": "unverified"} in row["certifications"]
