@@ -168,7 +168,7 @@ def test_the_usage_summary_gives_what_the_rows_give(demo: Workspace) -> None:
         f"coalesce(sum(ConsumedQuantity), 0), sum(coalesce(EffectiveCost, 0)), count(*) FROM read_parquet({files}) "
         "WHERE ChargeCategory = 'Usage' GROUP BY ALL").fetchall()
     assert len(want) == len(got)
-    for *k, q, c, n in want:
-        g = got[tuple(k)]
+    for *key, q, c, n in want:
+        g = got[tuple(key)]
         assert g[0] == pytest.approx(q, rel=1e-9, abs=1e-9) and g[1] == pytest.approx(c, rel=1e-9, abs=1e-6)
         assert g[2] == n
