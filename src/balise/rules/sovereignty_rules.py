@@ -61,17 +61,23 @@ class ComplianceInput:
 
 # --- the shared assessment ------------------------------------------------------------------------------------
 
+RECORD_KEYS = ("resource_id", "resource_name", "resource_type", "provider", "service", "account", "account_name",
+               "region", "sku", "description", "currency", "last_day")
+
+
 def records(ctx: RuleContext) -> list[dict[str, Any]]:
     """Current resources (billed within 30 days of their provider's last day) as assessment records."""
     def make() -> list[dict[str, Any]]:
-        last = res.provider_last_days(ctx)
+        since = {p: d - timedelta(days=CURRENT_DAYS - 1) for p, d in res.provider_last_days(ctx).items()}
         out = []
         for r in ctx.resource_rows():
-            if r["last_day"] < last[r.get("provider")] - timedelta(days=CURRENT_DAYS - 1):
+            if r["last_day"] < since[r.get("provider")]:
                 continue
             monthly = res.monthly_cost(r)
-            out.append({**r, "tags": res.tags(r), "monthly": monthly,
-                        "monthly_eur": ctx.to_eur(monthly, r["currency"]) if r.get("currency") else monthly})
+            rec = {k: r.get(k) for k in RECORD_KEYS}
+            rec["tags"], rec["monthly"] = res.tags(r), monthly
+            rec["monthly_eur"] = ctx.to_eur(monthly, r["currency"]) if r.get("currency") else monthly
+            out.append(rec)
         return out
     return ctx.cached("sovereignty:records", make)  # type: ignore[no-any-return]
 
