@@ -248,7 +248,13 @@ def months(ws: Workspace, tenant: str) -> list[str]:
 # --- findings --------------------------------------------------------------------------------------------------
 
 def findings_owners(ws: Workspace, tenant: str) -> list[str]:
-    return sorted({v.owner for v in findings_service.list_findings(ws, tenant) if v.owner})
+    """The owners named by the tenant's findings (for the owner filter): one DISTINCT query."""
+    from balise.state.models import FindingRecord
+
+    tid = ws.tenant(tenant).id
+    with ws.session() as s:
+        return sorted(o for o in s.scalars(select(FindingRecord.owner).distinct()
+                                           .where(FindingRecord.tenant_id == tid)) if o)
 
 
 # --- uploads -----------------------------------------------------------------------------------------------------
