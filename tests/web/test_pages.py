@@ -294,3 +294,32 @@ def test_grafana_dashboard_uses_only_served_metrics(web: Web) -> None:
         "authorization": f"Bearer {web.token('viewer@demo.test')}"}).text.splitlines() if line.startswith("# TYPE")}
     used = {m for p in dash["panels"] for t in p["targets"] for m in re.findall(r"balise_[a-z0-9_]+", t["expr"])}
     assert used and used <= served, used - served
+
+
+def test_uploads_are_checked_and_explained(web: Web, admin) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from balise.services.sources import list_sources
+    from balise.web.app import create_app
+    from balise.web.config import WebSettings
+
+    before = len(list_sources(web.ws, "demo"))
+    csrf = csrf_of(admin.get("/t/demo/ingestion").text)
+    cases = [("bill.exe", b"MZ\x90\x00", "not a billing file type"),
+             ("bill.zip", b"not a zip at all", "does not match its extension (expected zip)"),
+             ("bill.csv", b"\x00\x01\x02binary", "expected text"),
+             ("bill.csv", b"", "no file was sent"),
+             ("bill.csv", b"Date;Montant\n2026-10-01;12\n", "match no known billing format")]
+    for name, content, message in cases:
+        r = admin.post("/t/demo/ingestion", data={"csrf": csrf}, files={"file": (name, content)})
+        assert r.status_code == 400, name
+        assert message in r.text and "nothing changed" in r.text and "Traceback" not in r.text, (name, r.text[-800:])
+    small = create_app(WebSettings(workspace=web.home, database_url=web.url, upload_max_mb=1))
+    try:
+        c = web.login("admin@demo.test", TestClient(small))
+        csrf = csrf_of(c.get("/t/demo/ingestion").text)
+        r = c.post("/t/demo/ingestion", data={"csrf": csrf}, files={"file": ("big.csv", b"a,b\n" * 400_000)})
+        assert r.status_code == 400 and "larger than the limit of 1 MB" in r.text
+    finally:
+        small.state.ws.close()
+    assert len(list_sources(web.ws, "demo")) == before
