@@ -358,7 +358,7 @@ class Component:
 @dataclass
 class Line:
     key: str | None
-    components: dict[Profile, Component] = field(default_factory=dict)
+    components: dict[tuple[Any, ...], Component] = field(default_factory=dict)  # by the profile's fields
 
     def total(self, attr: str) -> float:
         return sum(getattr(c, attr) for c in self.components.values())
@@ -392,14 +392,21 @@ def annotate(rows: Iterable[Mapping[str, Any]], estimator: Estimator, to_eur: To
     lines: dict[Any, Line] = {}
     pending: list[tuple[Component, str, float]] = []  # spend-based: (component, provider, EUR)
     known: dict[str, list[float]] = {}  # provider -> [kWh, EUR] of usage estimated from quantities
+    profiles: dict[tuple[Any, ...], tuple[Profile, Factors]] = {}  # plain tuples hash fast; a fleet repeats them
     for r in rows:
-        p = Profile(r["provider"], r["service"], r["category"], r["region"], r["resource_type"], r["sku"],
-                    r["description"], r["unit"])
-        f = estimator.factors(p)
-        line = lines.setdefault(r["key"], Line(r["key"]))
-        comp = line.components.get(p)
+        t = (r["provider"], r["service"], r["category"], r["region"], r["resource_type"], r["sku"], r["description"],
+             r["unit"])
+        pf = profiles.get(t)
+        if pf is None:
+            prof = Profile(*t)
+            pf = profiles[t] = (prof, estimator.factors(prof))
+        p, f = pf
+        line = lines.get(r["key"])
+        if line is None:
+            line = lines[r["key"]] = Line(r["key"])
+        comp = line.components.get(t)
         if comp is None:
-            comp = line.components[p] = Component(p, f)
+            comp = line.components[t] = Component(p, f)
         qty = float(r["quantity"] or 0.0)
         eur = to_eur(float(r["cost"] or 0.0), str(r["currency"] or "EUR"), str(r["month"]))
         comp.quantity += qty
