@@ -110,3 +110,48 @@ def test_compliance_reports_on_both_databases(ws: Workspace, shared_data: Path, 
     d = build(ws, "sample", "en")
     assert d.changes is not None and d.changes["score_before"] == d.changes["score_after"] == second.score
     assert d.changes["new"] == [] and d.changes["closed"] == []  # nothing changed since the second report
+
+
+def placements_by_hand(path: Path, env: str) -> dict[tuple[str, str], str]:
+    """(provider, region) -> country of the resources tagged environment=<env>, read from the CSV."""
+    ref = default_reference()
+    keys = {"AWS": "aws", "Microsoft": "azure", "Oracle": "oci"}
+    out: dict[tuple[str, str], str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            region = r["RegionId"] if r["RegionId"] != "NULL" else r["RegionName"]
+            if r["ResourceId"] == "NULL" or region == "NULL" or f'"environment": "{env}"' not in r["Tags"]:
+                continue
+            reg = ref.region(keys[r["ProviderName"]], region)
+            assert reg is not None
+            out[(keys[r["ProviderName"]], reg.code)] = reg.country
+    return out
+
+
+def test_focus_sample_health_secnumcloud_and_eu_only_both_ways(ws: Workspace, shared_data: Path) -> None:
+    """The sample's prod resources declared as health data, with the secnumcloud and eu-only packs: every rule
+    fires exactly where the hand-read locations say, and nowhere else."""
+    ingest(ws, [shared_data / SAMPLE], "sample")
+    sov._store(ws, "sample", WORKLOADS.replace("data: [personal]", "data: [health]\n    packs: [secnumcloud, eu-only]")
+               .replace("workloads:", "packs: [gdpr-baseline, hds, cnil-sensitive]\nworkloads:"), "wl.yaml")
+    v = sov.sovereignty(ws, "sample")
+    ref = default_reference()
+    prod = placements_by_hand(shared_data / SAMPLE, "prod")
+    eea = {k for k, c in prod.items() if ref.countries[c].eea}
+    eu = {k for k, c in prod.items() if ref.countries[c].eu}
+
+    def where(code: str) -> set[tuple[str | None, str | None]]:
+        return {(f.subject.provider, f.subject.region) for f in v.gaps if f.code == code and
+                f.subject.id.startswith("prod@")}
+
+    assert eea and set(prod) - eea  # the sample has both
+    assert where("SOV-004") == set(prod) - eea  # health data outside the EEA (HDS v2)
+    assert where("SOV-005") == set(prod)  # AWS, Azure and Oracle: none exclusively subject to EU law
+    assert where("SOV-006") == set(prod)  # no AWS, Azure or Oracle service is SecNumCloud-qualified
+    assert where("SOV-007") == set(prod) - eu  # eu-only: Ireland, Frankfurt, Stockholm, Paris pass
+    assert where("SOV-002") == set(prod)  # health is personal data: US-law exposure stated
+    # HDS: AWS and Azure are HDS-certified (verified); Oracle has no HDS certification in the reference
+    oracle = {k for k in prod if k[0] == "oci"}
+    assert oracle and where("SOV-003") == oracle
+    # the dev resources (internal data, default packs) have none of these
+    assert not [f for f in v.gaps if f.subject.id.startswith("dev@") and f.code != "SOV-008"]
