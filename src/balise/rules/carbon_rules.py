@@ -108,27 +108,22 @@ class GreenerRegion(Rule):
             return
         est: Estimator = carbon.estimator
         catalog: Catalog | None = ctx.input("offers")
+        # kgCO2e are linear in hours: the greenest region of a profile is the same for every VM of it
+        memo: dict[Profile, tuple[float, str, Factors] | None] = {}
         for r, hours in _vm_rows(ctx, p.within_days):
             prof = _profile(r)
             f = est.factors(prof)
             if f.kind != "compute" or f.grid is None:
                 continue
             provider = prof.provider or ""
+            if prof not in memo:
+                memo[prof] = self._greenest(est, prof, p.keep_in_eea)
+            found = memo[prof]
+            if found is None:
+                continue
             cur_op, _ = _month_kg(f, hours)
-            in_eea = _eea(est, provider, prof.region)
-            best: tuple[float, str, Factors] | None = None
-            for region in _regions(est, provider):
-                if canonical_region(provider, region) == canonical_region(provider, prof.region or ""):
-                    continue
-                if p.keep_in_eea and in_eea is not False and not _eea(est, provider, region):
-                    continue
-                alt = est.factors(replace(prof, region=region))
-                if alt.kind != "compute" or alt.grid is None or alt.grid.scope == "provider-mean":
-                    continue
-                op, _ = _month_kg(alt, hours)
-                if best is None or op < best[0]:
-                    best = (op, region, alt)
-            if best is None or cur_op - best[0] < p.min_monthly_kgco2e:
+            best = (found[0] * hours, found[1], found[2])
+            if cur_op - best[0] < p.min_monthly_kgco2e:
                 continue
             kg = cur_op - best[0]
             offer = catalog.resolve(provider, prof.sku, prof.description) if catalog else None
@@ -150,6 +145,25 @@ class GreenerRegion(Rule):
                           "note": "the catalog prices one location per provider: the difference between two regions "
                                   "of the same provider is not known from it (0 € here); check the regional price"},
                 monthly_kgco2e=round(kg, 3), owner=res.owner(r, DEFAULT_OWNER))
+
+    @staticmethod
+    def _greenest(est: Estimator, prof: Profile, keep_in_eea: bool) -> tuple[float, str, Factors] | None:
+        """(operational kgCO2e per hour, region, factors) of the profile's greenest other region."""
+        provider = prof.provider or ""
+        in_eea = _eea(est, provider, prof.region)
+        best: tuple[float, str, Factors] | None = None
+        for region in _regions(est, provider):
+            if canonical_region(provider, region) == canonical_region(provider, prof.region or ""):
+                continue
+            if keep_in_eea and in_eea is not False and not _eea(est, provider, region):
+                continue
+            alt = est.factors(replace(prof, region=region))
+            if alt.kind != "compute" or alt.grid is None or alt.grid.scope == "provider-mean":
+                continue
+            op, _ = _month_kg(alt, 1.0)
+            if best is None or op < best[0]:
+                best = (op, region, alt)
+        return best
 
 
 class GreenerOffer(Rule):
@@ -190,6 +204,8 @@ class GreenerOffer(Rule):
             return
         est: Estimator = carbon.estimator
         greenest: dict[tuple[str, bool], str | None] = {}
+        # kgCO2e are linear in hours: the best option of a profile is the same for every VM of it
+        memo: dict[tuple[Profile, bool], tuple[float, Offer, str, Factors] | None] = {}
         for r, hours in _vm_rows(ctx, p.within_days):
             prof = _profile(r)
             f = est.factors(prof)
@@ -201,30 +217,12 @@ class GreenerOffer(Rule):
             eea_only = p.keep_in_eea and _eea(est, provider, prof.region) is not False
             cur_op, cur_emb = _month_kg(f, hours)
             share = hours / HOURS_A_MONTH
-            best: tuple[float, Offer, str, Factors] | None = None
-            shared = None if cur.shared_cpu else False
-            for n, o in enumerate(catalog.iter_equivalents(
-                    cur.vcpu, cur.ram_gb, cur.gpu_count, cur.gpu_model, providers=list(p.providers) or None,
-                    exclude_providers=[provider], architecture=cur.architecture, shared_cpu=shared)):
-                if n >= p.candidates:
-                    break
-                if not p.allow_more_expensive and o.price_eur_month > cur.price_eur_month:
-                    break
-                key = (o.provider, eea_only)
-                if key not in greenest:
-                    greenest[key] = self._greenest(est, o.provider, eea_only)
-                region = greenest[key]
-                if region is None:
-                    continue
-                alt = est.factors(Profile(o.provider, None, "Compute", region, "Virtual Machine", o.name, o.name,
-                                          "Hours"))
-                if alt.kind != "compute" or alt.grid is None:
-                    continue
-                op, emb = _month_kg(alt, hours)
-                if best is None or op + emb < best[0]:
-                    best = (op + emb, o, region, alt)
-            if best is None:
+            if (prof, eea_only) not in memo:
+                memo[(prof, eea_only)] = self._best(est, catalog, cur, provider, eea_only, p, greenest)
+            found = memo[(prof, eea_only)]
+            if found is None:
                 continue
+            best = (found[0] * hours, found[1], found[2], found[3])
             kg = cur_op + cur_emb - best[0]
             if kg < p.min_monthly_kgco2e:
                 continue
@@ -246,8 +244,35 @@ class GreenerOffer(Rule):
                 monthly_saving_eur=round(difference, 2) if difference > 0 else None,
                 monthly_kgco2e=round(kg, 3), owner=res.owner(r, DEFAULT_OWNER))
 
+    def _best(self, est: Estimator, catalog: Catalog, cur: Offer, provider: str, eea_only: bool,
+              p: GreenerOffer.Params, greenest: dict[tuple[str, bool], str | None]
+              ) -> tuple[float, Offer, str, Factors] | None:
+        """(kgCO2e per hour, offer, region, factors) of the greenest equivalent offer elsewhere."""
+        best: tuple[float, Offer, str, Factors] | None = None
+        shared = None if cur.shared_cpu else False
+        for n, o in enumerate(catalog.iter_equivalents(
+                cur.vcpu, cur.ram_gb, cur.gpu_count, cur.gpu_model, providers=list(p.providers) or None,
+                exclude_providers=[provider], architecture=cur.architecture, shared_cpu=shared)):
+            if n >= p.candidates:
+                break
+            if not p.allow_more_expensive and o.price_eur_month > cur.price_eur_month:
+                break
+            key = (o.provider, eea_only)
+            if key not in greenest:
+                greenest[key] = self._greenest_region(est, o.provider, eea_only)
+            region = greenest[key]
+            if region is None:
+                continue
+            alt = est.factors(Profile(o.provider, None, "Compute", region, "Virtual Machine", o.name, o.name, "Hours"))
+            if alt.kind != "compute" or alt.grid is None:
+                continue
+            op, emb = _month_kg(alt, 1.0)
+            if best is None or op + emb < best[0]:
+                best = (op + emb, o, region, alt)
+        return best
+
     @staticmethod
-    def _greenest(est: Estimator, provider: str, eea_only: bool) -> str | None:
+    def _greenest_region(est: Estimator, provider: str, eea_only: bool) -> str | None:
         best: tuple[float, str] | None = None
         for region in _regions(est, provider):
             if eea_only and not _eea(est, provider, region):
