@@ -239,8 +239,8 @@ def resources(ws: WsDep, rates: RatesDep, tenant: ApiTenant, by: Annotated[str, 
 def findings(ws: WsDep, tenant: ApiTenant, domain: Str = None, severity: Str = None, owner: Str = None,
              lifecycle: Annotated[list[Literal["open", "acknowledged", "suppressed", "resolved"]] | None,
                                   Query()] = None, lang: LangQ = "en") -> FindingsOut:
-    items = findings_service.list_findings(ws, tenant.name, domain=domain, severity=severity, owner=owner,
-                                           lifecycle=lifecycle)
+    items = views.list_findings(ws, tenant.name, domain=domain, severity=severity, owner=owner,
+                                lifecycle=list(lifecycle) if lifecycle else None)
     s = findings_service.savings(items)
     return FindingsOut(findings=[_finding(v, lang) for v in items], savings_eur=round(s.total_eur, 2),
                        options_eur=round(s.options_eur, 2))

@@ -29,8 +29,8 @@ def listing(request: Request, ws: WsDep, lang: LangDep, tenant: TenantDep, domai
             page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     lc = _blank(lifecycle)
     lifecycles = list(findings_service.ATTENTION) if lc in (None, "attention") else [lc] if lc != "all" else None
-    items = findings_service.list_findings(ws, tenant.name, domain=_blank(domain), severity=_blank(severity),
-                                           owner=_blank(owner), lifecycle=lifecycles)
+    items = views.list_findings(ws, tenant.name, domain=_blank(domain), severity=_blank(severity),
+                                owner=_blank(owner), lifecycle=lifecycles)
     pages = max(1, -(-len(items) // PAGE_SIZE))
     shown = items[(page_no - 1) * PAGE_SIZE:page_no * PAGE_SIZE]
     return page(request, "findings.html", lang, tenant.principal, tenant, active="findings", items=shown,

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/t/{tenant}/")
 def overview(request: Request, ws: WsDep, lang: LangDep, rates: RatesDep, tenant: TenantDep) -> HTMLResponse:
     ov = views.overview(ws, tenant.name, rates)
-    attention = findings_service.list_findings(ws, tenant.name, lifecycle=["open", "acknowledged"])
+    attention = views.list_findings(ws, tenant.name, lifecycle=["open", "acknowledged"])
     top = sorted(attention, key=lambda v: -(v.monthly_saving_eur or 0.0))[:8]
     return page(request, "overview.html", lang, tenant.principal, tenant, active="overview", ov=ov, top=top,
                 savings=findings_service.savings(attention), open_count=len(attention))
