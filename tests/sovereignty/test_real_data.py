@@ -155,3 +155,20 @@ def test_focus_sample_health_secnumcloud_and_eu_only_both_ways(ws: Workspace, sh
     assert oracle and where("SOV-003") == oracle
     # the dev resources (internal data, default packs) have none of these
     assert not [f for f in v.gaps if f.subject.id.startswith("dev@") and f.code != "SOV-008"]
+
+
+def test_the_report_says_what_people_decided(ws: Workspace, shared_data: Path, tmp_path: Path) -> None:
+    from balise.services import findings
+    from balise.services.compliance_report import build, render_html
+
+    ingest(ws, [shared_data / SAMPLE], "sample")
+    sov._store(ws, "sample", WORKLOADS, "wl.yaml")
+    findings.evaluate(ws, "sample")  # stores the findings, as `balise findings` does
+    stored = findings.list_findings(ws, "sample", domain="sovereignty")
+    target = next(x for x in stored if x.code == "SOV-001")
+    findings.acknowledge(ws, "sample", target.id, "transfer covered by SCCs, TIA of 2026-11", by="dpo@example.com")
+    d = build(ws, "sample", "en")
+    (g,) = [g for g in d.gaps if g["fingerprint"] == target.fingerprint]
+    assert g["decision"] == "acknowledged: transfer covered by SCCs, TIA of 2026-11"
+    assert "acknowledged: transfer covered by SCCs" in render_html(d)
+    assert sum(1 for g in d.gaps if g["decision"]) == 1

@@ -96,11 +96,17 @@ def _previous(ws: Workspace, tenant: str) -> ComplianceReport | None:
 
 
 def build(ws: Workspace, tenant: str, lang: Lang, month: str | None = None) -> ReportData:
+    from balise.services.findings import list_findings
+
     v = sov.sovereignty(ws, tenant, month)
     data = sov.view_json(v)
+    # What people decided about each gap (acknowledged, suppressed with a reason): `balise findings ack|suppress`
+    decided = {x.fingerprint: x for x in list_findings(ws, tenant, domain="sovereignty",
+                                                       fingerprints=[f.fingerprint for f in v.gaps])}
     gaps = []
     for f in v.gaps:
         alt = f.evidence.get("alternative")
+        d = decided.get(f.fingerprint)
         gaps.append({
             "code": f.code, "fingerprint": f.fingerprint, "severity": f.severity.value, "status": f.status.value,
             "severity_label": _t(SEVERITIES[f.severity.value], lang),
@@ -110,7 +116,8 @@ def build(ws: Workspace, tenant: str, lang: Lang, month: str | None = None) -> R
             "kind_label": _t(_KINDS.get(f.evidence.get("kind") or "", sm.NOT_APPLICABLE), lang),
             "references": [{"id": r["id"], "text": r["text_fr"] if lang == "fr" else r["text_en"], "url": r["url"]}
                            for r in f.evidence.get("references", [])],
-            "alternative": _alt(alt, lang)})
+            "alternative": _alt(alt, lang),
+            "decision": _decision(d, lang)})
     controls = _posture_controls(ws, tenant, lang)
     snapshot = {"score": v.score, "breakdown": data["breakdown"], "period": v.period,
                 "gaps": {g["fingerprint"]: {"code": g["code"], "title_en": f.title.render("en"),
@@ -131,6 +138,17 @@ def build(ws: Workspace, tenant: str, lang: Lang, month: str | None = None) -> R
                                 if before.get("controls", {}).get(k) != s}}
     return ReportData(tenant, lang, datetime.now(UTC).replace(tzinfo=None), v.period, v.score, data["breakdown"],
                       data["unverified_share"], data["packs"], data["workloads"], gaps, controls, changes, snapshot)
+
+
+def _decision(d: Any, lang: Lang) -> str | None:
+    """"acknowledged: reason" / "suppressed until …: reason" for a stored finding someone decided about."""
+    if d is None or d.lifecycle == "open":
+        return None
+    msg = {"acknowledged": sm.R_ACKNOWLEDGED, "suppressed": sm.R_SUPPRESSED, "resolved": sm.R_RESOLVED}.get(d.lifecycle)
+    if msg is None:
+        return None
+    until = d.suppressed_until.isoformat() if d.suppressed_until else "—"
+    return _t(msg, lang, reason=d.reason or "—", until=until)
 
 
 def _alt(alt: dict[str, Any] | None, lang: Lang) -> str:
@@ -225,7 +243,9 @@ def render_html(d: ReportData) -> str:
                            + (f" <a href=\"{e(r['url'])}\">{e(r['url'])}</a>" if r["url"] else "") + "</li>"
                            for r in g["references"])
             gap_rows.append(f"<tr><td>{e(g['code'])}</td><td class=\"sev-{e(g['severity'])}\">"
-                        f"{e(g['severity_label'])}<br>{e(g['status_label'])}</td><td><b>{e(g['title'])}</b><br>{e(g['remediation'])}</td>"
+                        f"{e(g['severity_label'])}<br>{e(g['status_label'])}"
+                        + (f"<br><i>{e(g['decision'])}</i>" if g["decision"] else "") + "</td>"
+                        f"<td><b>{e(g['title'])}</b><br>{e(g['remediation'])}</td>"
                         f"<td><span class=kind>{e(g['kind_label'])}</span><ul class=refs>{refs}</ul></td>"
                         f"<td>{e(g['alternative'])}</td></tr>")
         head = "".join(f"<th>{e(x)}</th>" for x in ("", _t(sm.R_SEVERITY, lang), _t(sm.R_GAP, lang),
@@ -315,7 +335,8 @@ def render_pdf(d: ReportData, path: Path) -> None:
                         p(_t(sm.R_UNVERIFIED_NOTE, lang), small),
                         p(_t(sm.R_GAPS, lang), styles["Heading2"])]
     if d.gaps:
-        rows = [[g["code"], f"{g['severity_label']} / {g['status_label']}", f"{g['title']}. {g['remediation']}",
+        rows = [[g["code"], f"{g['severity_label']} / {g['status_label']}"
+                 + (f" — {g['decision']}" if g["decision"] else ""), f"{g['title']}. {g['remediation']}",
                  g["kind_label"] + ": " + "; ".join(f"{r['id']}: {r['text']}" + (f" ({r['url']})" if r["url"] else "")
                                                    for r in g["references"]), g["alternative"]] for g in d.gaps]
         story.append(table(["", _t(sm.R_SEVERITY, lang), _t(sm.R_GAP, lang), _t(sm.R_REFERENCE, lang),
