@@ -45,7 +45,7 @@ def page(request: Request, name: str, lang: Lang, user: Principal | None, tenant
     path = request.url.path + (("?" + request.url.query) if request.url.query else "")
     context = {
         "_": _, "fmt": fmt, "lang": lang, "user": user, "tenant": tenant, "active": active,
-        "csrf": user.csrf if user else None, "t": lambda v: text(v, lang),
+        "csrf": user.csrf if user else None, "colon": "\u00a0:" if lang == "fr" else ":", "t": lambda v: text(v, lang),
         "lang_links": [(code, label, "/lang/" + code + "?" + urlencode({"next": path}))
                        for code, label in (("en", "English"), ("fr", "Français"))],
         "nav": [(key, f"/t/{quote(tenant.name)}/{sub}", _(label)) for key, sub, label in NAV] if tenant else [],
