@@ -49,10 +49,10 @@ def sovereignty_cmd(tenant: Tenant, fmt: Fmt = Output.table, month: Month = None
         return
     header = [sm.H_WORKLOAD(), sm.H_PROVIDER(), sm.H_REGION(), sm.H_COUNTRY(), sm.H_JURISDICTION(),
               sm.H_CERTIFICATIONS(), sm.H_DATA(), sm.H_MONTHLY(), sm.H_GAPS()]
-    rows = [[w["workload"], w["provider"] + ("" if w["provider_status"] != "unverified" else " ?"),
-             w["region"] + ("" if w["region_status"] != "unverified" else " ?"), w["country"] or "?",
-             w["jurisdiction"], _certs(w["certifications"]),
-             str(categories_text(w["data_categories"])()) or str(sm.UNCLASSIFIED()), money(w["monthly_eur"], "EUR"),
+    rows = [[w["workload"], _mark(w["provider"], w["provider_status"]), _mark(w["region"], w["region_status"]),
+             w["country"] or "?", w["jurisdiction"], _certs(w["certifications"]),
+             str(categories_text(w["data_categories"], short=True)()) or str(sm.UNCLASSIFIED()),
+             money(w["monthly_eur"], "EUR"),
              " ".join(g["code"] for g in w["gaps"]) or "—"] for w in data["workloads"]]
     if fmt == Output.csv:
         render.as_csv([str(x) for x in header], rows)
@@ -67,10 +67,14 @@ def sovereignty_cmd(tenant: Tenant, fmt: Fmt = Output.table, month: Month = None
     if not data["gaps"]:
         render.say(sm.NO_GAPS())
         return
-    render.table(str(sm.GAPS_TITLE(n=len(data["gaps"]))), ["", sm.R_SEVERITY(), sm.R_GAP(), sm.R_KIND(),
-                                                            sm.R_REFERENCE()],
-                 [[g["code"], _severity(g["severity"]) + ("" if g["status"] == "FAIL" else " ?"), g["title"],
+    render.table(str(sm.GAPS_TITLE(n=len(data["gaps"]))), ["", sm.R_SEVERITY(), sm.R_STATUS(), sm.R_GAP(),
+                                                            sm.R_KIND(), sm.R_REFERENCE()],
+                 [[g["code"], _severity(g["severity"]), str(sm.STATUS_SHORT[g["status"]]()), g["title"],
                    _kind(g["kind"]), ", ".join(r["id"] for r in g["references"])] for g in data["gaps"]])
+
+
+def _mark(name: str | None, status: str | None) -> str:
+    return str(sm.UNVERIFIED_MARK(name=name)) if status == "unverified" else str(name or "?")
 
 
 def _severity(value: str) -> str:

@@ -32,11 +32,20 @@ CATEGORIES: dict[str, Msg] = {
 }
 
 
-def categories_text(categories: Iterable[str]) -> Msg:
+SHORT: dict[str, Msg] = {  # for tables
+    "personal": Msg("personal", "personnelles"), "health": Msg("health", "santé"), "minors": Msg("minors", "mineurs"),
+    "criminal": Msg("criminal offences", "infractions"), "payment": Msg("payment", "paiement"),
+    "identity": Msg("identity", "identité"), "trade-secret": Msg("trade secrets", "secrets d'affaires"),
+    "internal": Msg("internal", "internes"), "public": Msg("public", "publiques"),
+}
+
+
+def categories_text(categories: Iterable[str], short: bool = False) -> Msg:
     """The categories' names in both languages, comma-separated (unknown keys as they are)."""
     cats = list(categories)
-    return Msg(", ".join(CATEGORIES[c].en if c in CATEGORIES else c for c in cats),
-               ", ".join(CATEGORIES[c].fr if c in CATEGORIES else c for c in cats))
+    names = SHORT if short else CATEGORIES
+    return Msg(", ".join(names[c].en if c in names else c for c in cats),
+               ", ".join(names[c].fr if c in names else c for c in cats))
 
 
 # Categories that are personal data (GDPR applies): every category about a person.

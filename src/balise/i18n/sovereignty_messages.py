@@ -214,6 +214,8 @@ SEV_MEDIUM = Msg("medium", "moyenne")
 SEV_LOW = Msg("low", "faible")
 SEV_INFO = Msg("information", "information (pour mémoire)")
 SEVERITY = {"critical": SEV_CRITICAL, "high": SEV_HIGH, "medium": SEV_MEDIUM, "low": SEV_LOW, "info": SEV_INFO}
+STATUS_SHORT = {"FAIL": Msg("gap", "écart"), "UNKNOWN": Msg("unverified", "non vérifié"),
+                "PASS": Msg("met", "conforme"), "SKIPPED": Msg("suppressed", "écarté")}
 ST_FAIL = Msg("not met", "non conforme")
 ST_UNKNOWN = Msg("cannot tell (unverified fact)", "indéterminé (fait non vérifié)")
 ST_PASS = Msg("met", "conforme")
