@@ -25,6 +25,7 @@ sensitive workload, its weight is left out (score = 100 × (30·a + 30·b + 15·
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,8 +168,9 @@ class Placement:
     def declared(self) -> bool:
         return self.workload is not None
 
-    @property
+    @functools.cached_property
     def categories(self) -> tuple[str, ...]:
+        """The data categories of its resources (computed once, after the assessment has placed them all)."""
         seen: dict[str, None] = {}
         for p in self.resources:
             seen.update(dict.fromkeys(p.categories))

@@ -172,12 +172,16 @@ def _alternative(ctx: RuleContext, a: Assessment, pl: Placement, reqs: frozenset
     other = [p for p, s in sizes if s is None]
     where = targets(ref, catalog, reqs, pl.location.country.code if pl.location.country else None)
     best: tuple[float, str, list[tuple[Placed, Offer, Offer]]] | None = None
+    cheapest: dict[tuple[Any, ...], Offer | None] = {}  # a fleet repeats a few sizes
     for provider in where:
         chosen: list[tuple[Placed, Offer, Offer]] = []
         for p, size in compute:
-            offer = next(iter(catalog.iter_equivalents(size.vcpu, size.ram_gb, size.gpu_count, size.gpu_model,
-                                                       providers=[provider],
-                                                       shared_cpu=None if size.shared_cpu else False)), None)
+            k = (provider, size.vcpu, size.ram_gb, size.gpu_count, size.gpu_model, size.shared_cpu)
+            if k not in cheapest:
+                cheapest[k] = next(iter(catalog.iter_equivalents(
+                    size.vcpu, size.ram_gb, size.gpu_count, size.gpu_model, providers=[provider],
+                    shared_cpu=None if size.shared_cpu else False)), None)
+            offer = cheapest[k]
             if offer is None:
                 break
             chosen.append((p, size, offer))
