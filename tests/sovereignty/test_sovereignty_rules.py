@@ -262,3 +262,14 @@ def test_an_unverified_fact_gives_unknown_not_pass(demo: Workspace) -> None:
     row = next(w for w in j["workloads"] if w["workload"] == "ovh-health")
     assert row["provider_status"] == "unverified"
     assert {"certification": "hds-v2", "label": "HDS v2", "status": "unverified"} in row["certifications"]
+
+
+def test_a_contested_exposure_is_unknown_and_still_counted_as_exposed(demo: Workspace) -> None:
+    """AWS re-declared by the tenant as 'contested' (as the shared file says of the AWS European Sovereign
+    Cloud): SOV-002 cannot say FAIL or PASS, and the score still counts the spend as exposed."""
+    v = view(demo, DEMO.replace("workloads:\n", "reference:\n  providers:\n    - {provider: aws, name: AWS, "
+                                "hq_country: US, us_law_exposure: contested}\nworkloads:\n", 1))
+    f = gaps(v, "SOV-002")["rdv-sante@aws/eu-west-3"]
+    assert f.status == Status.UNKNOWN and f.evidence["provider"]["us_law_exposure"] == "contested"
+    assert "US (contested)" in f.evidence["location"]["jurisdiction"]
+    assert v.assessment.score.breakdown["non_us_exposed"] == view(demo).assessment.score.breakdown["non_us_exposed"]
