@@ -10,9 +10,9 @@ Side by side in one process, on the same workspace, alternating, each run on a f
   currency and key (and measured utilisation, which the demo has), then the factors of each profile applied.
 One warm-up run of each first (Parquet footers, reference data, offer catalog loaded once per process).
 
-Carbon reads a per-lake-file usage summary (``<workspace>/cache/carbon/``, built once per lake file, at
-``balise demo`` or at the first carbon query after an ingest); ``--cold`` also times the first query after
-deleting that cache (the summary is rebuilt from the 10 M rows), which is what a tenant pays once per new file.
+Carbon reads a per-lake-file usage summary (the ``usage`` rollup in ``<workspace>/cache/rollups/``, built with
+the other rollups at ingest, or at the first query when missing); ``--cold`` also times the first query after
+deleting those rollups (rebuilt from the 10 M rows): what a workspace pays when its cache was deleted.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def main() -> None:
     from balise import engine
     from balise.reference.fx import ecb
     from balise.services import carbon
+    from balise.services.context import rollup_dir
     from balise.services.costs import costs
     from balise.services.workspace import open_workspace
 
@@ -68,9 +69,8 @@ def main() -> None:
               f"({len(r.lines)} lines)", flush=True)
     cold = []
     for _ in range(args.cold):
-        import shutil
-
-        shutil.rmtree(carbon.cache_dir(ws), ignore_errors=True)
+        for f in rollup_dir(ws).glob("*.usage.parquet"):  # the usage rollups only
+            f.unlink()
         t0 = time.perf_counter()
         carbon.estimate(ws, args.tenant, "service", rates=rates, con=engine.connect())
         cold.append(time.perf_counter() - t0)

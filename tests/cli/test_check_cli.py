@@ -57,7 +57,8 @@ def http() -> Iterator[HttpReceiver]:
         yield r
 
 
-TAGS = {"team": "web", "owner": "web@clean.example", "env": "prod", "cost-center": "CC-1", "project": "site"}
+TAGS = {"team": "web", "owner": "web@clean.example", "env": "prod", "cost-center": "CC-1", "project": "site",
+        "data-class": "internal"}  # classified (no SOV-008), not personal: no sovereignty gap on OVHcloud Gravelines
 COLUMNS = ["BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodStart", "BillingPeriodEnd",
            "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ChargeFrequency", "ChargeDescription",
            "BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "ProviderName", "PublisherName",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from balise.demo.generator import generate
 
@@ -12,7 +13,7 @@ from balise.demo.generator import generate
 def test_demo_report_matches_the_generated_bills(balise, tmp_path: Path) -> None:
     rep = balise.json("demo", "-f", "json")
     assert rep["tenant"] == "demo" and rep["month"] == "2026-10" and rep["currency"] == "EUR"
-    assert rep["sections"] == ["spend", "breakdown", "tagging", "kpis", "findings"]
+    assert rep["sections"] == ["spend", "breakdown", "tagging", "kpis", "findings", "carbon", "sovereignty", "posture"]
 
     files = generate(tmp_path / "bills")  # same arguments as `balise demo`: the same bytes
     listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
@@ -35,7 +36,14 @@ def test_demo_report_matches_the_generated_bills(balise, tmp_path: Path) -> None
     # the KPI table and the top findings with their euros
     kpis = {k["id"]: k for k in rep["kpis"]}
     assert kpis["forgotten_instances"]["value"] == 1 and kpis["forgotten_instances"]["status"] == "alert"
-    assert kpis["co2e_intensity"]["status"] == "no_data" and kpis["co2e_intensity"]["value"] is None
+    # the CO2e intensity is live: operational kgCO2e per MWh drawn (IT kWh x PUE), the figures of `balise carbon`
+    co2 = kpis["co2e_intensity"]
+    assert co2["status"] == "ok" and co2["threshold"]["value"] == 100.0
+    assert co2["value"] == pytest.approx(co2["inputs"]["kgco2e_operational"] / co2["inputs"]["kwh_facility"] * 1000,
+                                         rel=1e-3)
+    month = balise.json("carbon", "--tenant", "demo", "--by", "month", "--month", "2026-10", "-f", "json")[0]
+    assert co2["value"] == pytest.approx(month["kgco2e_operational"] / month["kwh_facility"] * 1000, rel=0.01)
+    assert rep["carbon"]["kgco2e"] == pytest.approx(month["kgco2e"], rel=1e-6)
     top = rep["findings"]["top"]
     assert len(top) == 5 and rep["findings"]["open"] >= len(top)
     savings = [t["monthly_saving_eur"] for t in top]

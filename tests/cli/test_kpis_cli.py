@@ -32,8 +32,11 @@ def test_kpis_json_contract_and_french(demo: Any) -> None:
     assert all(set(x) >= KPI_KEYS for x in items)
     assert {x["status"] for x in items} <= {"ok", "alert", "no_data"}
     k = {x["id"]: x for x in items}
-    assert k["co2e_intensity"]["status"] == "no_data" and k["co2e_intensity"]["value"] is None
-    assert k["co2e_intensity"]["reason"] and k["co2e_intensity"]["unit"] == "kg/MWh"
+    co2 = k["co2e_intensity"]  # live since the carbon capability: operational kgCO2e per MWh drawn (IT x PUE)
+    assert co2["status"] == "ok" and co2["unit"] == "kg/MWh" and co2["reason"]
+    assert co2["value"] == pytest.approx(co2["inputs"]["kgco2e_operational"] / co2["inputs"]["kwh_facility"] * 1000,
+                                         rel=1e-3)
+    assert 50 < co2["value"] < 100  # mostly French and European grids: under the 100 kg/MWh alert threshold
     assert k["commitment_coverage"]["threshold"] == {"operator": "<", "value": 60.0}
     assert (k["commitment_coverage"]["owner"], k["commitment_coverage"]["frequency"]) == ("FinOps lead", "quarterly")
     assert k["forecast_month_end"]["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
@@ -42,7 +45,7 @@ def test_kpis_json_contract_and_french(demo: Any) -> None:
     assert fr["cpu_utilisation"]["label"] == "Utilisation CPU moyenne"
     assert fr["mom_change"]["value"] == k["mom_change"]["value"]
     table = demo("kpis", "--tenant", "demo").stdout
-    assert "Commitment coverage" in table and "ALERT" in table and "carbon capability" in table
+    assert "Commitment coverage" in table and "ALERT" in table and "kg/MWh" in table
     assert "1 EUR = 1.1202 USD (2026-10)" in table  # the rate used for October, said on screen
 
 
@@ -213,6 +216,9 @@ def test_focus_sample_kpis_and_showback(balise: Any, shared_data: Path) -> None:
     k = {x["id"]: x for x in balise.json("kpis", "--tenant", "sample", "-f", "json")}
     assert k["forecast_month_end"]["value"] == pytest.approx(effective / rate["per_eur"], abs=0.01)
     assert k["tag_coverage"]["value"] == 0.0  # no "team" key anywhere in the sample
-    assert k["co2e_intensity"]["status"] == "no_data"
+    co2 = k["co2e_intensity"]  # the sample runs in US regions: grids far above 100 kg/MWh
+    assert co2["status"] == "alert" and co2["value"] > 300
+    assert co2["value"] == pytest.approx(co2["inputs"]["kgco2e_operational"] / co2["inputs"]["kwh_facility"] * 1000,
+                                         rel=1e-3)
     assert balise.json("commitments", "--tenant", "sample", "-f", "json")["tenant"] == "sample"
     assert balise.json("anomalies", "--tenant", "sample", "-f", "json")["spikes"] == []

@@ -82,6 +82,20 @@ FROM read_parquet($file) GROUP BY ALL
 """
 
 
+# --- the usage rollup: usage rows summed per carbon profile, month, resource, tags and account ---------------
+# What every carbon query needs (``balise.services.carbon``: provider, service, region, ResourceType, SkuId,
+# ChargeDescription and ConsumedUnit make the profile whose factors are computed once): ~30 times fewer rows.
+USAGE_KEYS = ("x_Provider", "ServiceName", "ServiceCategory", "RegionId", "RegionName", "ResourceType", "SkuId",
+              "ChargeDescription", "ConsumedUnit", "BillingCurrency", "ResourceId", "Tags", "SubAccountId",
+              "BillingAccountId")
+_USAGE_SQL = f"""
+SELECT {", ".join(USAGE_KEYS)}, date_trunc('month', ChargePeriodStart) AS ChargePeriodStart,
+       sum(ConsumedQuantity) AS ConsumedQuantity, sum(coalesce(EffectiveCost, 0)) AS EffectiveCost,
+       count(*) AS x_Rows
+FROM read_parquet($file) WHERE ChargeCategory = 'Usage' GROUP BY ALL
+"""
+
+
 def rollup_path(cache: Path, file: Path, kind: str = "resources") -> Path:
     st = file.stat()
     key = hashlib.sha256(f"{VERSION}:{kind}:{file.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
@@ -90,10 +104,10 @@ def rollup_path(cache: Path, file: Path, kind: str = "resources") -> Path:
 
 def ensure(files: Sequence[Path], cache: Path, con: duckdb.DuckDBPyConnection | None = None,
            kind: str = "resources") -> list[Path]:
-    """The rollup of each file (``kind`` resources or summary), computing the missing ones (written aside,
-    then renamed into place)."""
+    """The rollup of each file (``kind``: one of ``KINDS``), computing the missing ones (written aside, then
+    renamed into place)."""
     cache.mkdir(parents=True, exist_ok=True)
-    sql = _SQL if kind == "resources" else _SUMMARY_SQL
+    sql = _SQLS[kind]
     out = []
     own = con is None
     for f in files:
@@ -112,7 +126,7 @@ def ensure(files: Sequence[Path], cache: Path, con: duckdb.DuckDBPyConnection | 
 
 
 def ensure_all(files: Sequence[Path], cache: Path) -> None:
-    """Both rollups of every file (called after an ingest)."""
+    """Every kind of rollup of every file (called after an ingest)."""
     con = duckdb.connect(config={"memory_limit": "1GB"})
     try:
         for kind in KINDS:
@@ -121,4 +135,5 @@ def ensure_all(files: Sequence[Path], cache: Path) -> None:
         con.close()
 
 
-KINDS = ("resources", "summary")
+_SQLS = {"resources": _SQL, "summary": _SUMMARY_SQL, "usage": _USAGE_SQL}
+KINDS = tuple(_SQLS)

@@ -32,6 +32,7 @@ from balise import engine
 from balise.carbon.estimate import Estimator, Line
 from balise.errors import BadSourceError, Problem, UsageError
 from balise.i18n import carbon_messages as cm
+from balise.lake import rollup
 from balise.reference.carbon import CarbonReference, GridFactor, canonical_region, default_reference
 from balise.reference.fx import Rates, ecb
 from balise.reference.offers import default_catalog
@@ -268,58 +269,17 @@ def _utilisation(ws: Workspace, con: engine.Backend, tenant: str, start: str | N
     return ibis.table(ibis.schema({"resource_id": "string", "cpu": "float64"}), name=name)
 
 
-# Per lake file, its usage rows summed per profile, month, currency, resource, tags and account: what every
-# carbon query needs, ~30 times fewer rows than the file. Lake files are immutable, so the cache is named after
-# the file's path, size and modification time and can never be stale (as ``balise.lake.rollup``).
-CACHE_VERSION = 1
-_CACHE_KEYS = ("x_Provider", "ServiceName", "ServiceCategory", "RegionId", "RegionName", "ResourceType", "SkuId",
-               "ChargeDescription", "ConsumedUnit", "BillingCurrency", "ResourceId", "Tags", "SubAccountId",
-               "BillingAccountId")
-_CACHE_SQL = f"""
-SELECT {", ".join(_CACHE_KEYS)}, date_trunc('month', ChargePeriodStart) AS ChargePeriodStart,
-       sum(ConsumedQuantity) AS ConsumedQuantity, sum(coalesce(EffectiveCost, 0)) AS EffectiveCost,
-       count(*) AS x_Rows
-FROM read_parquet($file) WHERE ChargeCategory = 'Usage' GROUP BY ALL
-"""
-_CACHE_SCHEMA = ibis.schema({**dict.fromkeys(_CACHE_KEYS, "string"), "ChargePeriodStart": "timestamp",
+# Carbon reads the "usage" rollup of each live lake file (``balise.lake.rollup``: usage rows summed per profile,
+# month, currency, resource, tags and account), built at ingest like the other rollups, or on first use.
+_CACHE_SCHEMA = ibis.schema({**dict.fromkeys(rollup.USAGE_KEYS, "string"), "ChargePeriodStart": "timestamp",
                              "ConsumedQuantity": "float64", "EffectiveCost": "float64", "x_Rows": "int64"})
 
 
-def cache_dir(ws: Workspace) -> Path:
-    return ws.home / "cache" / "carbon"
+def ensure_cache(ws: Workspace, files: Sequence[Path]) -> list[Path]:
+    """The usage rollup of each lake file, computing the missing ones."""
+    from balise.services.context import rollup_dir
 
-
-def _cache_path(cache: Path, file: Path) -> Path:
-    import hashlib
-
-    st = file.stat()
-    key = hashlib.sha256(f"{CACHE_VERSION}:{file.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()
-    return cache / f"{key[:24]}.usage.parquet"
-
-
-def ensure_cache(ws: Workspace, files: Sequence[Path], con: engine.Backend | None = None) -> list[Path]:
-    """The usage summary of each lake file, computing the missing ones (written aside, then renamed)."""
-    import os
-
-    import duckdb
-
-    cache = cache_dir(ws)
-    cache.mkdir(parents=True, exist_ok=True)
-    out = []
-    own: duckdb.DuckDBPyConnection | None = None
-    for f in files:
-        path = _cache_path(cache, f)
-        if not path.exists():
-            if own is None:
-                own = duckdb.connect(config={"memory_limit": "1GB"})
-                own.execute("SET TimeZone='UTC'")
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            own.sql(_CACHE_SQL, params={"file": str(f)}).write_parquet(str(tmp), compression="zstd")
-            os.replace(tmp, path)
-        out.append(path)
-    if own is not None:
-        own.close()
-    return out
+    return rollup.ensure(files, rollup_dir(ws), kind="usage")
 
 
 def usage_table(ws: Workspace, con: engine.Backend, tenant: str, start: str | None, end: str | None) -> ir.Table:
@@ -369,9 +329,8 @@ def aggregate(ws: Workspace, con: engine.Backend, tenant: str, by: str, start: s
 
 
 def seed_demo(ws: Workspace, tenant: str) -> None:
-    """The demo declares nothing for carbon (location-based, shipped factors); its usage cache is built now,
-    as rollups are at ingest, so that the first `balise carbon` reads it."""
-    ensure_cache(ws, ws.live_files(tenant))
+    """The demo declares nothing for carbon: location-based, shipped factors (its usage rollups were built at
+    ingest)."""
 
 
 @dataclass
