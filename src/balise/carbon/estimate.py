@@ -22,6 +22,7 @@ Methods (``method`` of each estimate):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -390,8 +391,10 @@ def annotate(rows: Iterable[Mapping[str, Any]], estimator: Estimator, to_eur: To
     """Lines per ``key`` from engine sums with columns provider, service, category, region, resource_type,
     sku, description, unit, key, month, currency, utilisation (or None), quantity, cost, rows."""
     lines: dict[Any, Line] = {}
-    pending: list[tuple[Component, str, float]] = []  # spend-based: (component, provider, EUR)
-    known: dict[str, list[float]] = {}  # provider -> [kWh, EUR] of usage estimated from quantities
+    # The spend-based ratio is that of the same provider and month, so a month's figure does not depend on
+    # the range queried (a report of one month and the KPI over the whole history agree).
+    pending: list[tuple[Component, str, str, float]] = []  # spend-based: (component, provider, month, EUR)
+    known: dict[tuple[str, str], list[float]] = {}  # (provider, month) -> [kWh, EUR] estimated from quantities
     profiles: dict[tuple[Any, ...], tuple[Profile, Factors]] = {}  # plain tuples hash fast; a fleet repeats them
     for r in rows:
         t = (r["provider"], r["service"], r["category"], r["region"], r["resource_type"], r["sku"], r["description"],
@@ -413,7 +416,7 @@ def annotate(rows: Iterable[Mapping[str, Any]], estimator: Estimator, to_eur: To
         comp.cost_eur += eur
         comp.rows += int(r["rows"])
         if f.kind == "spend":
-            pending.append((comp, p.provider or "", eur))
+            pending.append((comp, p.provider or "", str(r["month"]), eur))
             continue
         u = r.get("utilisation")
         kwh = f.kwh(qty, u)
@@ -421,18 +424,41 @@ def annotate(rows: Iterable[Mapping[str, Any]], estimator: Estimator, to_eur: To
             comp.utilisation.append((qty, float(u)))
         _add(comp, kwh, qty * f.embodied_kg)
         if eur > 0:
-            k = known.setdefault(p.provider or "", [0.0, 0.0])
+            k = known.setdefault((p.provider or "", str(r["month"])), [0.0, 0.0])
             k[0] += kwh
             k[1] += eur
-    everyone = [sum(v[0] for v in known.values()), sum(v[1] for v in known.values())]
-    for comp, provider, eur in pending:
-        kwh_eur, basis = _ratio(known.get(provider), provider, everyone)
-        if kwh_eur is None:
+    everyone: dict[str, list[float]] = {}  # month -> [kWh, EUR] of every provider
+    for (_, month), (kwh, eur) in known.items():
+        e = everyone.setdefault(month, [0.0, 0.0])
+        e[0] += kwh
+        e[1] += eur
+    by_month: dict[int, dict[str, tuple[float | None, str]]] = {}  # id(component) -> month -> (ratio, basis)
+    comps: dict[int, Component] = {}
+    for comp, provider, month, eur in pending:
+        kwh_eur, basis = _ratio(known.get((provider, month)), provider, everyone.get(month, [0.0, 0.0]))
+        comps[id(comp)] = comp
+        by_month.setdefault(id(comp), {})[month] = (kwh_eur, basis)
+        if kwh_eur is not None:
+            _add(comp, max(eur, 0.0) * kwh_eur, 0.0)
+    for key, months in by_month.items():
+        comp = comps[key]
+        estimated = {m: r for m, r in months.items() if r[0] is not None}
+        if not estimated:
             comp.f = _not_estimated(comp.f)
             continue
-        comp.f.factors["kwh_per_eur"] = round(kwh_eur, 6)
-        comp.f.factors["kwh_per_eur_basis"] = basis
-        _add(comp, max(eur, 0.0) * kwh_eur, 0.0)
+        # a copy: the profile's factors are shared by the lines of every key
+        factors = dict(comp.f.factors)
+        if len(months) == 1:
+            ((ratio, basis),) = estimated.values()
+            factors |= {"kwh_per_eur": round(ratio or 0.0, 6), "kwh_per_eur_basis": basis}
+        else:
+            factors |= {"kwh_per_eur": round(comp.kwh / comp.cost_eur, 6) if comp.cost_eur > 0 else None,
+                        "kwh_per_eur_basis": "the ratio of each month, of the same provider's usage estimated from "
+                                             "quantities (else all providers')",
+                        "kwh_per_eur_by_month": {m: round(r[0] or 0.0, 6) for m, r in sorted(estimated.items())}}
+            if len(estimated) < len(months):
+                factors["months_not_estimated"] = sorted(set(months) - set(estimated))
+        comp.f = dataclasses.replace(comp.f, factors=factors)
     return list(lines.values())
 
 
