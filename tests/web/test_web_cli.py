@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from balise.services import accounts
 from balise.services.workspace import open_workspace
 
@@ -57,3 +59,36 @@ def test_serve_refuses_several_workers_on_sqlite_and_demo_needs_the_demo(tmp_pat
     assert r.returncode == 2 and "PostgreSQL" in r.stderr + r.stdout
     r = run(tmp_path / "ws", "serve", "--demo")
     assert r.returncode == 2 and "balise demo" in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("web", ["postgres"], indirect=True)
+def test_serve_with_several_workers_on_postgresql(web) -> None:  # type: ignore[no-untyped-def]
+    """Server mode: PostgreSQL state, two uvicorn workers, both answering logged-in API calls."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "BALISE_HOME"}
+    env["BALISE_DATABASE_URL"] = web.url
+    proc = subprocess.Popen([sys.executable, "-m", "balise", "--workspace", str(web.home), "serve", "--port",
+                             str(port), "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        token = web.token("viewer@demo.test")
+        with httpx.Client(base_url=base, headers={"authorization": f"Bearer {token}"}, timeout=60) as c:
+            results = [c.get("/api/v1/tenants/demo/findings").status_code for _ in range(8)]
+        assert results == [200] * 8
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
