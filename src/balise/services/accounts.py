@@ -294,6 +294,7 @@ def login(ws: Workspace, email: str, password: str, client: str = "?") -> Sessio
         ok = False
     if not ok or u is None:
         with ws.session.begin() as s:
+            s.execute(delete(LoginAttempt).where(LoginAttempt.at < at - LOGIN_WINDOW))  # the table stays small
             s.add_all([LoginAttempt(key=k, at=at) for k in keys])
         raise UsageError(wm.LOGIN_FAILED())
     cookie = secrets.token_urlsafe(32)
