@@ -323,3 +323,26 @@ def test_uploads_are_checked_and_explained(web: Web, admin) -> None:  # type: ig
     finally:
         small.state.ws.close()
     assert len(list_sources(web.ws, "demo")) == before
+
+
+def test_costs_filtered_by_a_tag(web: Web, admin) -> None:  # type: ignore[no-untyped-def]
+    from balise import engine
+    from balise.services.costs import table
+
+    r = admin.get("/t/demo/costs?by=provider&tag=team%3Dweb&from=2026-10&to=2026-10")
+    assert r.status_code == 200
+    con = engine.connect()
+    t = table(web.ws, con, "demo", "2026-10", "2026-10")
+    t = t.filter(engine.tag(t, "team") == "web")
+    rows = engine.rows(con, t.group_by(p=t.x_Provider, cur=t.BillingCurrency).aggregate(c=t.BilledCost.sum()))
+    rates = ecb()
+    expected: dict[str, float] = {}
+    for x in rows:
+        expected[x["p"]] = expected.get(x["p"], 0.0) + rates.to_eur(float(x["c"]), x["cur"], "2026-10")[0]
+    for provider, eur in expected.items():
+        assert f"<tr><td>{provider}</td>\n<td class=\"num\">{money(eur, 'EUR', 'en')}</td>" in r.text
+    total = sum(expected.values())
+    assert f"<strong>{money(total, 'EUR', 'en')}</strong>" in r.text
+    csv_text = admin.get("/t/demo/costs/export.csv?by=provider&tag=team%3Dweb&from=2026-10&to=2026-10").text
+    assert len(csv_text.strip().splitlines()) == len(expected) + 1
+    assert admin.get("/t/demo/costs?tag=nonsense").status_code == 400

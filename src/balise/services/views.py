@@ -186,12 +186,36 @@ def _burndowns(ws: Workspace, tenant: str, rates: Rates) -> tuple[str | None, li
 # --- costs explorer --------------------------------------------------------------------------------------------
 
 def cost_lines(ws: Workspace, tenant: str, by: str, start: str | None, end: str | None, metric: str,
-               rates: Rates) -> list[costs_service.CostLine]:
+               rates: Rates, tag: str | None = None) -> list[costs_service.CostLine]:
+    """``costs.costs`` in EUR; ``tag`` (``KEY=VALUE``) keeps only the rows carrying that tag value."""
     ws.tenant(tenant)
     if metric not in costs_service.METRICS:
         raise UsageError(wm.BAD_KEY(value=metric))
+    if tag:
+        key, value = budgets_service.parse_tag(tag)
+        return cached(ws, tenant, "costs:tag", (by, start, end, metric, key, value),
+                      lambda: _tagged_lines(ws, tenant, by, start, end, metric, rates, str(key), str(value)))
     return cached(ws, tenant, "costs", (by, start, end, metric), lambda: costs_service.costs(
         ws, tenant, by, metric=metric, currency="EUR", start=start, end=end, rates=rates))  # type: ignore[arg-type]
+
+
+def _tagged_lines(ws: Workspace, tenant: str, by: str, start: str | None, end: str | None, metric: str,
+                  rates: Rates, key: str, value: str) -> list[costs_service.CostLine]:
+    con = engine.connect()
+    t = costs_service.table(ws, con, tenant, start, end)
+    t = t.filter(engine.tag(t, key) == value)
+    agg = t.group_by(key=costs_service.dimension(t, by), currency=t.BillingCurrency,
+                     month=t.ChargePeriodStart.strftime("%Y-%m")).aggregate(
+        cost=t[costs_service.METRICS[metric]].fill_null(0).sum(), rows=ibis._.count())
+    lines: dict[Any, costs_service.CostLine] = {}
+    for r in engine.rows(con, agg):
+        eur, _ = rates.to_eur(float(r["cost"] or 0.0), str(r["currency"]), str(r["month"]))
+        line = lines.setdefault(r["key"], costs_service.CostLine(r["key"], 0.0, "EUR", 0))
+        line.cost += eur
+        line.rows += int(r["rows"])
+    if by == "month":
+        return sorted(lines.values(), key=lambda x: x.key or "")
+    return sorted(lines.values(), key=lambda x: (-x.cost, x.key or ""))
 
 
 @dataclass

@@ -219,8 +219,10 @@ def costs(ws: WsDep, rates: RatesDep, tenant: ApiTenant,
           by: Annotated[str, Query(max_length=210, description="provider, service, region, account, month or tag:KEY")]
           = "service", start: Annotated[str | None, Query(alias="from", max_length=7)] = None,
           end: Annotated[str | None, Query(alias="to", max_length=7)] = None,
-          metric: Literal["billed", "effective", "list"] = "billed") -> list[CostLineOut]:
-    lines = views.cost_lines(ws, tenant.name, by, start, end, metric, rates)
+          metric: Literal["billed", "effective", "list"] = "billed",
+          tag: Annotated[str | None, Query(max_length=300, description="only rows tagged KEY=VALUE")] = None
+          ) -> list[CostLineOut]:
+    lines = views.cost_lines(ws, tenant.name, by, start, end, metric, rates, tag)
     return [CostLineOut(key=x.key, cost_eur=round(x.cost, 2), rows=x.rows) for x in lines]
 
 

@@ -22,6 +22,7 @@ Month = Annotated[str | None, Query(alias="from", max_length=7)]
 MonthTo = Annotated[str | None, Query(alias="to", max_length=7)]
 By = Annotated[str, Query(max_length=210)]
 Metric = Annotated[str, Query(max_length=20)]
+TagFilter = Annotated[str | None, Query(max_length=300)]
 
 
 def _blank(v: str | None) -> str | None:
@@ -30,12 +31,13 @@ def _blank(v: str | None) -> str | None:
 
 @router.get("/t/{tenant}/costs")
 def explorer(request: Request, ws: WsDep, lang: LangDep, rates: RatesDep, tenant: TenantDep, by: By = "service",
-             start: Month = None, end: MonthTo = None, metric: Metric = "billed") -> HTMLResponse:
-    start, end = _blank(start), _blank(end)
-    lines = views.cost_lines(ws, tenant.name, by, start, end, metric, rates)
+             start: Month = None, end: MonthTo = None, metric: Metric = "billed", tag: TagFilter = None
+             ) -> HTMLResponse:
+    start, end, tag = _blank(start), _blank(end), _blank(tag)
+    lines = views.cost_lines(ws, tenant.name, by, start, end, metric, rates, tag)
     total = sum(x.cost for x in lines)
     return page(request, "costs.html", lang, tenant.principal, tenant, active="costs", lines=lines, total=total,
-                by=by, start=start or "", end=end or "", metric=metric, groups=GROUPS,
+                by=by, start=start or "", end=end or "", metric=metric, groups=GROUPS, tag=tag or "",
                 metrics=tuple(costs_service.METRICS), months=views.months(ws, tenant.name),
                 tag_keys=("team", "project", "env", "cost-center", "owner"))
 
@@ -51,7 +53,7 @@ def drill(request: Request, ws: WsDep, lang: LangDep, rates: RatesDep, tenant: T
 
 
 def _table(request: Request, ws: WsDep, rates: RatesDep, tenant: TenantDep, by: str, key: str | None,
-           start: str | None, end: str | None, metric: str, resources: bool, lang: str
+           start: str | None, end: str | None, metric: str, resources: bool, lang: str, tag: str | None = None
            ) -> tuple[list[str], list[list[object]], str]:
     _ = translations(lang).gettext  # type: ignore[arg-type]
     if resources:
@@ -59,20 +61,21 @@ def _table(request: Request, ws: WsDep, rates: RatesDep, tenant: TenantDep, by: 
         return ([_("Resource"), _("Name"), _("Service"), _("Region"), _("Cost (EUR)"), _("Rows")],
                 [[x.resource_id or "", x.name or "", x.service or "", x.region or "", round(x.cost, 2), x.rows]
                  for x in rl], "resources")
-    cl = views.cost_lines(ws, tenant.name, by, start, end, metric, rates)
+    cl = views.cost_lines(ws, tenant.name, by, start, end, metric, rates, tag)
     return ([by, _("Cost (EUR)"), _("Rows")], [[x.key or "", round(x.cost, 2), x.rows] for x in cl], "costs")
 
 
 @router.get("/t/{tenant}/costs/export.{fmt}")
 def export(request: Request, ws: WsDep, lang: LangDep, rates: RatesDep, tenant: TenantDep, fmt: str,
            by: By = "service", key: Annotated[str | None, Query(max_length=1000)] = None, start: Month = None,
-           end: MonthTo = None, metric: Metric = "billed", resources: bool = False) -> Response:
+           end: MonthTo = None, metric: Metric = "billed", resources: bool = False, tag: TagFilter = None
+           ) -> Response:
     from fastapi import HTTPException
 
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404)
-    start, end = _blank(start), _blank(end)
-    header, rows, stem = _table(request, ws, rates, tenant, by, key, start, end, metric, resources, lang)
+    start, end, tag = _blank(start), _blank(end), _blank(tag)
+    header, rows, stem = _table(request, ws, rates, tenant, by, key, start, end, metric, resources, lang, tag)
     name = f"{tenant.name}-{stem}-{by.replace(':', '-')}-{start or 'all'}-{end or 'all'}"
     if fmt == "csv":
         buf = io.StringIO()
