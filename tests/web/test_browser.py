@@ -114,10 +114,21 @@ def test_a_person_uses_the_cockpit(web: Web, server: str, browser_page: object, 
     # upload a billing file and see it ingested
     before = len(list_sources(web.ws, "demo"))
     page.goto(server + "/t/demo/ingestion")  # type: ignore[attr-defined]
-    page.set_input_files("input[name=file]", str(shared_data / "focus" / "focus-1.0" / "focus_sample.csv"))  # type: ignore[attr-defined]
+    assert page.locator("progress.upload").is_hidden()  # type: ignore[attr-defined]
+    sample = shared_data / "focus" / "focus-1.0" / "focus_sample.csv"
+    page.set_input_files("input[name=file]", str(sample))  # type: ignore[attr-defined]
+    url_before = page.url  # type: ignore[attr-defined]
     page.click("form.form button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_load_state()  # type: ignore[attr-defined]
+    # upload.js sends it with XMLHttpRequest: no navigation, a progress bar, then the server's page in <main>
     assert "Importé" in page.locator("div.ok").inner_text()  # type: ignore[attr-defined]
+    assert page.url == url_before  # type: ignore[attr-defined]
+    bar = page.locator("progress.upload")  # type: ignore[attr-defined]
+    assert bar.is_visible()
+    value, top, loaded = bar.evaluate("b => [b.value, b.max, Number(b.dataset.loaded)]")
+    assert value == top == loaded and loaded > sample.stat().st_size  # the multipart body: the file and fields
+    out = page.locator("output.upload").inner_text()  # type: ignore[attr-defined]
+    assert out.startswith("100\u00a0%") and out.endswith("octets"), out
+    shot(page, web, "upload-progress")
     srcs = list_sources(web.ws, "demo")
     assert len(srcs) == before + 1 and srcs[-1].file_name.endswith("focus_sample.csv")
     assert srcs[-1].sha256[:12] in page.content()  # type: ignore[attr-defined]
@@ -155,3 +166,29 @@ def test_a_person_uses_the_cockpit(web: Web, server: str, browser_page: object, 
     b = next(b for b in budgets.list_budgets(web.ws, "demo") if b.name == "navigateur")
     assert (b.monthly, b.scope) == (2500.0, "team=web")
     shot(page, web, "budget-created")
+
+
+def test_upload_without_javascript_is_the_plain_form(web: Web, server: str, browser_page: object,
+                                                    shared_data: Path) -> None:
+    """JavaScript off: no progress bar, the form posts and the browser shows the server's page."""
+    from balise.services.sources import list_sources
+
+    before = len(list_sources(web.ws, "demo"))
+    browser = browser_page.context.browser  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/login?next=/t/demo/ingestion")
+        page.fill("input[name=email]", "editor@demo.test")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/t/demo/ingestion")
+        page.set_input_files("input[name=file]", str(shared_data / "focus" / "focus-1.0" / "focus_sample.csv"))
+        with page.expect_navigation():
+            page.click("form.form button[type=submit]")
+        ok = page.locator("div.ok").inner_text()  # in the user's saved language
+        assert ("Ingested" in ok or "Importé" in ok) and "focus_sample.csv" in ok, ok
+        assert page.locator("progress.upload").is_hidden()
+    finally:
+        context.close()
+    assert len(list_sources(web.ws, "demo")) == before + 1
