@@ -90,8 +90,11 @@ def test_units_and_unit_cost(demo: Any, tmp_path: Path) -> None:
     f.write_text("month,unit,quantity\n2026-13,orders,5\n")
     err = demo("units", "import", str(f), "--tenant", "demo", check=2).stderr
     assert "line 2" in err and "month" in err
-    assert demo.json("units", "list", "--tenant", "demo", "-f", "json") == [
+    listed = demo.json("units", "list", "--tenant", "demo", "-f", "json")
+    assert [x for x in listed if x["unit"] == "orders"] == [
         {"unit": "orders", "month": "2026-10", "quantity": 10000.0, "source": "units.csv"}]
+    # the demo's own monthly requests (balise.demo.units) are untouched by the refused file
+    assert len([x for x in listed if x["unit"] == "requests" and x["source"] == "demo-units.csv"]) == 12
 
 
 def test_budgets_commands(demo: Any) -> None:

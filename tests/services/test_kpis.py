@@ -118,7 +118,13 @@ def test_demo_kpis_against_independent_sql(demo: Workspace, rates: Rates) -> Non
     assert co2.value == pytest.approx(october.total("operational") / october.total("facility_kwh") * 1000)
     assert 40 < co2.value < 200 and co2.status == "ok" and co2.inputs["methods"]  # under the 100 kg/MWh default
     assert k["spend_vs_budget"].status == "no_data"
-    assert k["unit_cost"].status == "no_data" and "balise units import" in str(k["unit_cost"].reason)
+    # the demo imports its monthly requests (balise.demo.units): € and kgCO2e per request
+    from balise.demo.units import monthly_requests
+    requests = monthly_requests()["2026-10"]
+    assert requests == round(38_000_000 * 1.02 ** 11)
+    assert k["unit_cost.requests"].value == pytest.approx(month_eur(sql(demo, "demo"), rates, "2026-10") / requests)
+    assert k["unit_cost.requests"].unit == "EUR/requests"
+    assert k["unit_co2e.requests"].value == pytest.approx(october.kgco2e / requests)
 
     # every money input says which rates converted it
     assert any(r["currency"] == "USD" and r["month"] == "2026-10" for r in k["commitment_coverage"].inputs["rates"])
@@ -182,8 +188,8 @@ def test_spend_vs_budget_and_unit_cost_once_their_inputs_exist(demo: Workspace, 
         from sqlalchemy import delete
 
         from balise.state.models import BusinessUnit
-        with demo.session.begin() as s:
-            s.execute(delete(BusinessUnit))
+        with demo.session.begin() as s:  # the demo's own "requests" stay
+            s.execute(delete(BusinessUnit).where(BusinessUnit.unit.in_(["orders", "users"])))
 
 
 def test_a_month_in_progress_is_forecast(demo: Workspace, rates: Rates) -> None:

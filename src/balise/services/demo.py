@@ -25,6 +25,7 @@ def load_demo(ws: Workspace, rows: int | None = None, *, seed: int = 42, on_sour
             raise UsageError(m.DEMO_BAD_ARGS(error=str(e))) from None
         result = ingest(ws, files, DEMO_TENANT, on_source=on_source, memory_limit=memory_limit)
         _import_utilisation(ws, work, seed)
+        _import_units(ws, work)
         _declare(ws)
         return result
     finally:
@@ -37,6 +38,14 @@ def _import_utilisation(ws: Workspace, work: Path, seed: int) -> None:
     from balise.services.utilisation import import_csv
 
     import_csv(ws, DEMO_TENANT, write_csv(work / "demo-utilisation.csv", seed=seed))
+
+
+def _import_units(ws: Workspace, work: Path) -> None:
+    """The requests served each month (``balise.demo.units``): € and kgCO2e per request."""
+    from balise.demo.units import write_csv
+    from balise.services.units import import_units
+
+    import_units(ws, DEMO_TENANT, write_csv(work / "demo-units.csv"))
 
 
 def _declare(ws: Workspace) -> None:
