@@ -312,6 +312,79 @@ def login(ws: Workspace, email: str, password: str, client: str = "?") -> Sessio
     return SessionInfo(cookie, csrf, _user_view(u), expires)
 
 
+class OidcRefused(Exception):
+    """An OpenID Connect login that Balise refuses: ``reason`` is "unknown" (no user has this subject and linking
+    by e-mail is off or the e-mail is not verified), "domain" (e-mail domain not allowed), "disabled" or "locked"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def login_locked(ws: Workspace, client: str) -> bool:
+    """Too many failed logins from this client address in the window (password or OIDC alike)."""
+    with ws.session() as s:
+        return _failures(s, f"client:{client}"[:400], now() - LOGIN_WINDOW) >= MAX_FAILURES_PER_CLIENT
+
+
+def record_login_failure(ws: Workspace, client: str) -> None:
+    at = now()
+    with ws.session.begin() as s:
+        s.execute(delete(LoginAttempt).where(LoginAttempt.at < at - LOGIN_WINDOW))
+        s.add(LoginAttempt(key=f"client:{client}"[:400], at=at))
+
+
+def oidc_login(ws: Workspace, subject: str, email: str | None, email_verified: bool, name: str | None, *,
+               link_by_email: bool, email_domains: tuple[str, ...] = (), client: str = "?") -> SessionInfo:
+    """Open a session for an identity the provider vouched for (its ID token already verified).
+
+    The user is the one holding ``subject``; else, only when ``link_by_email`` and the e-mail is verified, the
+    user with that e-mail (linked now, if not linked to another subject) or a new user with no password and no
+    membership. Roles come from Balise's memberships only. A refusal records a failure for the rate limit."""
+    if login_locked(ws, client):
+        raise OidcRefused("locked")
+    at = now()
+    domain_ok = not email_domains or (email is not None and email.rsplit("@", 1)[-1] in email_domains)
+    with ws.session() as s:
+        u = s.scalar(select(User).where(User.oidc_subject == subject))
+        by_mail = s.scalar(select(User).where(User.email == email)) if email else None
+    reason = None
+    if not domain_ok:
+        reason = "domain"
+    elif u is None and not (link_by_email and email_verified and email and EMAIL.match(email)):
+        reason = "unknown"
+    elif u is None and by_mail is not None and by_mail.oidc_subject is not None:
+        reason = "unknown"  # that e-mail's user is linked to another subject
+    elif (u or by_mail) is not None and bool(getattr(u or by_mail, "disabled", False)):
+        reason = "disabled"
+    if reason:
+        record_login_failure(ws, client)
+        raise OidcRefused(reason)
+    if u is None:
+        assert email is not None
+        if by_mail is None:
+            view = add_user(ws, email, (name or email.split("@")[0])[:200], None, actor=f"oidc:{email}")
+            uid, action = view.id, "user.create_oidc"
+        else:
+            uid, action = by_mail.id, "user.link_oidc"
+        with ws.session.begin() as s:
+            row = s.get(User, uid)
+            assert row is not None
+            row.oidc_subject = subject
+        with ws.session() as s:
+            u = s.get(User, uid)
+        assert u is not None
+        audit(ws, None, email, action, email, {"oidc_subject": None}, {"oidc_subject": subject})
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = at + timedelta(hours=SESSION_HOURS)
+    with ws.session.begin() as s:
+        s.execute(delete(WebSession).where(WebSession.expires_at < at))
+        s.add(WebSession(id=sha256(cookie), user_id=u.id, csrf=csrf, created_at=at, expires_at=expires))
+    audit(ws, None, u.email, "session.login", u.email, None, {"client": client, "via": "oidc", "subject": subject})
+    return SessionInfo(cookie, csrf, _user_view(u), expires)
+
+
 def session_user(ws: Workspace, cookie: str) -> tuple[UserView, str] | None:
     """The user and CSRF secret of a live session cookie, or None."""
     if not cookie or len(cookie) > 200:

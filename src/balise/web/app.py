@@ -55,6 +55,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ws = open_workspace(settings.workspace, settings.database_url)
     app.state.jinja = environment()
+    from balise.web.oidc import Provider
+    app.state.oidc = Provider(settings.oidc) if settings.oidc else None  # optional OpenID Connect login
     rates_lock = threading.Lock()
     rates_box: list[Rates] = []
 
