@@ -24,6 +24,7 @@ from balise.services import accounts
 from balise.state.models import AuditEntry, Membership, User, WebSession
 from balise.web.app import create_app
 from balise.web.config import OidcSettings, WebSettings
+from balise.web.security import CSP
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +104,31 @@ def last_audit_id(web: Web) -> int:
         return int(s.scalar(select(func.max(AuditEntry.id))) or 0)
 
 
-def test_the_button_shows_only_when_configured(web: Web, app: FastAPI) -> None:
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from balise.errors import UsageError
+    from balise.web.oidc import Provider as Client
+
+    for k in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "REDIRECT_URL", "NAME", "EMAIL_DOMAINS", "LINK_BY_EMAIL"):
+        monkeypatch.delenv(f"BALISE_OIDC_{k}", raising=False)
+    assert WebSettings.from_env().oidc is None  # off by default
+    monkeypatch.setenv("BALISE_OIDC_ISSUER", "https://sso.example.fr/realms/acme/")
+    monkeypatch.setenv("BALISE_OIDC_CLIENT_ID", "balise")
+    monkeypatch.setenv("BALISE_OIDC_EMAIL_DOMAINS", "Example.fr, @acme.fr")
+    o = WebSettings.from_env().oidc
+    assert o is not None and o.issuer == "https://sso.example.fr/realms/acme" and o.client_id == "balise"
+    assert o.email_domains == ("example.fr", "acme.fr") and o.link_by_email is False and o.name == "SSO"
+    with pytest.raises(UsageError, match="BALISE_OIDC_CLIENT_SECRET, BALISE_OIDC_REDIRECT_URL is not set"):
+        Client(o)
+    monkeypatch.setenv("BALISE_OIDC_CLIENT_SECRET", "x")
+    monkeypatch.setenv("BALISE_OIDC_REDIRECT_URL", "balise.example.fr/login/oidc/callback")
+    monkeypatch.setenv("BALISE_OIDC_LINK_BY_EMAIL", "1")
+    o = WebSettings.from_env().oidc
+    assert o is not None and o.link_by_email is True
+    with pytest.raises(UsageError, match=r"BALISE_OIDC_REDIRECT_URL=.* is not an http"):
+        Client(o)
+
+
+def test_the_button_shows_only_when_configured(web: Web, app: FastAPI, idp: Provider) -> None:
     plain = web.app()  # the module's app without OIDC
     r = plain.get("/login")
     assert "Sign in with" not in r.text and "/login/oidc" not in r.text
@@ -113,6 +138,11 @@ def test_the_button_shows_only_when_configured(web: Web, app: FastAPI) -> None:
     assert "Sign in with Keycloak" in en and 'action="/login/oidc"' in en
     fr = client(app, "fr").get("/login").text
     assert "Se connecter avec Keycloak" in fr and "Sign in with" not in fr
+    # the form's redirect goes to the provider: its origin (only) joins form-action
+    origin = "http://" + urlsplit(idp.issuer).netloc
+    assert client(app).get("/login").headers["content-security-policy"] == CSP.replace(
+        "form-action 'self';", f"form-action 'self' {origin};")
+    assert plain.get("/login").headers["content-security-policy"] == CSP
 
 
 def test_the_authorization_request_carries_pkce_state_and_nonce(app: FastAPI, idp: Provider) -> None:

@@ -79,7 +79,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)
-    app.add_middleware(SecurityHeaders, trust_forwarded=settings.trust_forwarded)
+    from urllib.parse import urlsplit
+    issuer = urlsplit(settings.oidc.issuer) if settings.oidc else None
+    app.add_middleware(SecurityHeaders, trust_forwarded=settings.trust_forwarded,
+                       form_origins=(f"{issuer.scheme}://{issuer.netloc}",) if issuer else ())
     return app
 
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+def csp(form_origins: tuple[str, ...] = ()) -> str:
+    """The policy; ``form_origins`` are added to form-action: the OIDC provider's origin, since Chromium applies
+    form-action to the redirect that follows the "Sign in with …" form."""
+    forms = " ".join(("'self'", *form_origins))
+    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            f"connect-src 'self'; form-action {forms}; base-uri 'none'; frame-ancestors 'none'")
+
+
+CSP = csp()
 # The API's OpenAPI viewer is not served (it needs a CDN); the JSON document is at /api/v1/openapi.json.
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -31,9 +39,11 @@ def is_tls(scope: Scope, trust_forwarded: bool) -> bool:
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, trust_forwarded: bool = True) -> None:
+    def __init__(self, app: ASGIApp, trust_forwarded: bool = True, form_origins: tuple[str, ...] = ()) -> None:
         self.app = app
         self.trust_forwarded = trust_forwarded
+        self.headers = [(b"content-security-policy", csp(form_origins).encode()) if k == b"content-security-policy"
+                        else (k, v) for k, v in HEADERS]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,7 +55,7 @@ class SecurityHeaders:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in {k for k, _ in HEADERS}]
-                headers += HEADERS
+                headers += self.headers
                 if tls:
                     headers.append(HSTS)
                 if not path.startswith("/static/"):
