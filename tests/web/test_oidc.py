@@ -256,6 +256,26 @@ def test_unverified_email_and_foreign_domain_are_refused(web: Web, app: FastAPI,
         assert s.scalar(select(User.oidc_subject).where(User.email == "editor@demo.test")) is None
 
 
+def test_a_code_the_provider_refuses_and_a_disabled_user(web: Web, app: FastAPI, idp: Provider) -> None:
+    idp.person = Person("kc-operator", "operator@demo.test")
+    before, asked = counts(web), idp.token_requests
+    c = client(app)
+    back = back_from_provider(to_provider(c, idp))
+    r = c.get(re.sub(r"code=[^&]+", "code=not-issued", back), follow_redirects=False)  # state right, code wrong
+    assert r.status_code == 401 and "did not give a valid token" in r.text
+    assert idp.token_requests == asked + 1 and counts(web) == before
+    # a linked user an admin has disabled: the provider's word is not enough
+    assert sign_in(client(app), idp).status_code == 303
+    accounts.set_disabled(web.ws, "operator@demo.test", True)
+    try:
+        sessions = counts(web)["sessions"]
+        r = sign_in(client(app), idp)
+        assert r.status_code == 401 and "This account is disabled" in r.text
+        assert counts(web)["sessions"] == sessions
+    finally:
+        accounts.set_disabled(web.ws, "operator@demo.test", False)
+
+
 def test_the_login_csrf_token_is_required(app: FastAPI) -> None:
     c = client(app)
     login_token(c)
