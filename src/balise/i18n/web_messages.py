@@ -98,3 +98,13 @@ ST_ACTIVE = Msg("active", "actif")
 ST_REVOKED = Msg("revoked", "révoqué")
 ST_EXPIRED = Msg("expired", "expiré")
 SUPERUSER = Msg("superuser", "super-utilisateur")
+
+# --- OIDC configuration (balise.web.oidc) ---
+OIDC_INCOMPLETE = Msg(
+    "OIDC login is on (BALISE_OIDC_ISSUER={issuer}) but {names} is not set: set it, or unset BALISE_OIDC_ISSUER "
+    "to turn OIDC off",
+    "La connexion OIDC est activée (BALISE_OIDC_ISSUER={issuer}) mais {names} n'est pas défini : définissez-le, "
+    "ou retirez BALISE_OIDC_ISSUER pour désactiver OIDC")
+OIDC_BAD_URL = Msg(
+    "{name}={value} is not an http(s) URL: write it like https://sso.example.fr/realms/acme",
+    "{name}={value} n'est pas une URL http(s) : écrivez-la comme https://sso.example.fr/realms/acme")

@@ -27,18 +27,10 @@ import httpx
 import jwt
 
 from balise.errors import UsageError
-from balise.i18n import Msg
+from balise.i18n import web_messages as wm
 from balise.web.config import OidcSettings
 
 # The operator's configuration errors (at start); the person's refusals are translated in routes/auth.py.
-OIDC_INCOMPLETE = Msg(
-    "OIDC login is on (BALISE_OIDC_ISSUER={issuer}) but {names} is not set: set it, or unset BALISE_OIDC_ISSUER "
-    "to turn OIDC off",
-    "La connexion OIDC est activée (BALISE_OIDC_ISSUER={issuer}) mais {names} n'est pas défini : définissez-le, "
-    "ou retirez BALISE_OIDC_ISSUER pour désactiver OIDC")
-OIDC_BAD_URL = Msg(
-    "{name}={value} is not an http(s) URL: write it like https://sso.example.fr/realms/acme",
-    "{name}={value} n'est pas une URL http(s) : écrivez-la comme https://sso.example.fr/realms/acme")
 TIMEOUT = 10.0
 LEEWAY = 60  # seconds of clock skew accepted on exp / iat
 
@@ -86,10 +78,10 @@ class Provider:
         missing = [f"BALISE_OIDC_{k.upper()}" for k in ("client_id", "client_secret", "redirect_url")
                    if not getattr(settings, k)]
         if missing:
-            raise UsageError(OIDC_INCOMPLETE(issuer=settings.issuer, names=", ".join(missing)))
+            raise UsageError(wm.OIDC_INCOMPLETE(issuer=settings.issuer, names=", ".join(missing)))
         for name, url in (("BALISE_OIDC_ISSUER", settings.issuer), ("BALISE_OIDC_REDIRECT_URL", settings.redirect_url)):
             if not url.startswith(("https://", "http://")):
-                raise UsageError(OIDC_BAD_URL(name=name, value=url))
+                raise UsageError(wm.OIDC_BAD_URL(name=name, value=url))
         self.settings = settings
         self._lock = threading.Lock()
         self._meta: dict[str, Any] | None = None
