@@ -249,6 +249,10 @@ def test_carbon_sovereignty_and_posture_pages(web: Web, admin) -> None:  # type:
     assert r.status_code == 200 and f"<strong>{v.score}/100</strong>" in r.text
     for g in v.gaps[:3]:
         assert g.code in r.text
+    # data categories in the reader's language: rdv-sante holds health data
+    assert "<td>health</td>" in r.text
+    fr = admin.get("/t/demo/sovereignty", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert "<td>santé</td>" in fr.text and "<td>health</td>" not in fr.text
     r = admin.get("/t/demo/posture")
     assert r.status_code == 200
     controls = posture.controls(web.ws, "demo")

@@ -10,7 +10,7 @@ import typer
 from balise.cli import render
 from balise.cli.app import Output, app, h, workspace
 from balise.errors import UsageError
-from balise.i18n import Text, money, number
+from balise.i18n import Text, money, money_ratio, number, ratio
 from balise.i18n import kpis_messages as km
 from balise.i18n import messages as m
 
@@ -116,10 +116,10 @@ def value_text(value: float | None, unit: str) -> str:
     if unit == "EUR":
         return money(value, "EUR")
     if unit.startswith("EUR/"):
-        return money(value, "EUR") + "/" + unit[4:]
+        return money_ratio(value, "EUR") + "/" + unit[4:]
     if unit == "count":
         return number(value)
-    return f"{number(value, digits=1)} {unit}"
+    return f"{ratio(value, digits=1)} {unit}"
 
 
 def _fr() -> bool:

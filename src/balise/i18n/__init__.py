@@ -81,6 +81,33 @@ def number(value: float, lang: Lang | None = None, digits: int = 0) -> str:
     return format_decimal(value, format=fmt, locale=_LOCALES[lang])
 
 
+def _significant(value: float, digits: int) -> int:
+    """Decimals that keep two significant figures of a small ratio (0.000632 -> 6), at least ``digits``."""
+    import math
+
+    a = abs(value)
+    if a == 0 or a >= 1:
+        return digits
+    return max(digits, min(10, 1 - math.floor(math.log10(a))))
+
+
+def ratio(value: float, lang: Lang | None = None, digits: int = 1) -> str:
+    """A per-unit figure (kgCO2e per request): ``digits`` decimals, more when needed to show two significant
+    figures (0.0000072, not 0.0)."""
+    return number(value, lang, _significant(value, digits))
+
+
+def money_ratio(amount: float, currency: str, lang: Lang | None = None) -> str:
+    """Money per unit (€ per request): like :func:`money`, with two significant figures below one cent."""
+    from babel.numbers import format_currency
+
+    if abs(amount) >= 0.01 or amount == 0 or not currency or len(currency) != 3:
+        return money(amount, currency, lang)
+    lang = lang or _current.get()
+    return format_currency(round(amount, _significant(amount, 2)), currency.upper(), locale=_LOCALES[lang],
+                           decimal_quantization=False)
+
+
 def percent(value: float, lang: Lang | None = None, digits: int = 1) -> str:
     from babel.numbers import format_percent
 

@@ -13,7 +13,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages import mofile, pofile
 from babel.support import NullTranslations, Translations
 
-from balise.i18n import Lang, money, number, percent
+from balise.i18n import Lang, money, money_ratio, number, percent, ratio
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 LANGS: tuple[Lang, ...] = ("en", "fr")
@@ -108,7 +108,7 @@ class Formatter:
         if unit == "EUR":
             return self.money(value)
         if unit.startswith("EUR/"):
-            return self.money(value) + "/" + unit[4:]
+            return money_ratio(value, "EUR", self.lang) + "/" + unit[4:]
         if unit == "count":
             return self.number(value)
-        return f"{self.number(value, 1)} {unit}"
+        return f"{ratio(value, self.lang, 1)} {unit}"

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from balise.compliance.packs import categories_text
 from balise.i18n import Lang, Text
 from balise.services.accounts import Principal
 from balise.web import charts
@@ -46,6 +47,7 @@ def page(request: Request, name: str, lang: Lang, user: Principal | None, tenant
     context = {
         "_": _, "fmt": fmt, "lang": lang, "user": user, "tenant": tenant, "active": active,
         "csrf": user.csrf if user else None, "colon": "\u00a0:" if lang == "fr" else ":", "t": lambda v: text(v, lang),
+        "categories": lambda cats: categories_text(list(cats), short=True).render(lang),
         "lang_links": [(code, label, "/lang/" + code + "?" + urlencode({"next": path}))
                        for code, label in (("en", "English"), ("fr", "Français"))],
         "nav": [(key, f"/t/{quote(tenant.name)}/{sub}", _(label)) for key, sub, label in NAV] if tenant else [],
