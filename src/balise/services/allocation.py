@@ -26,8 +26,8 @@ from balise.kpis import yamldoc
 from balise.kpis.data import METRIC_COLUMNS, rate_json
 from balise.reference.fx import Rate, Rates, ecb
 from balise.services.costs import check_month, table
-from balise.services.kpis import delete_setting, get_setting, get_setting_source, put_setting
 from balise.services.report import latest_month
+from balise.services.settings import delete_setting, get_setting, get_setting_source, put_setting
 from balise.services.workspace import Workspace
 
 SETTING = "allocation"

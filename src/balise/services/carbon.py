@@ -37,7 +37,7 @@ from balise.reference.carbon import CarbonReference, GridFactor, canonical_regio
 from balise.reference.fx import Rates, ecb
 from balise.reference.offers import default_catalog
 from balise.services.costs import UNTAGGED, check_month, dimension
-from balise.services.kpis import delete_setting, get_setting, put_setting
+from balise.services.settings import delete_setting, get_setting, put_setting
 from balise.services.workspace import Workspace, now
 
 GRID_SETTING = "carbon.grid"

@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from balise import engine
 from balise.errors import UsageError
 from balise.i18n import kpis_messages as km
@@ -19,8 +17,8 @@ from balise.kpis.results import KpiResult, evaluate
 from balise.reference.fx import Rates
 from balise.rules.context import RuleContext
 from balise.services.context import rule_context
-from balise.services.workspace import Workspace, now
-from balise.state.models import TenantSetting
+from balise.services.settings import get_setting, put_setting
+from balise.services.workspace import Workspace
 
 SETTING = "kpis"
 
@@ -126,40 +124,3 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-# --- tenant settings (shared by the KPI and allocation services) ----------------------------------------------
-
-def get_setting(ws: Workspace, tenant: str, key: str) -> dict[str, Any] | None:
-    t = ws.tenant(tenant)
-    with ws.session() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
-        return None if row is None else dict(row.value)
-
-
-def get_setting_source(ws: Workspace, tenant: str, key: str) -> str | None:
-    t = ws.tenant(tenant)
-    with ws.session() as s:
-        return s.scalar(select(TenantSetting.source).where(TenantSetting.tenant_id == t.id,
-                                                           TenantSetting.key == key))
-
-
-def put_setting(ws: Workspace, tenant: str, key: str, value: dict[str, Any], source: str | None = None) -> None:
-    t = ws.tenant(tenant)
-    with ws.session.begin() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
-        if row is None:
-            s.add(TenantSetting(tenant_id=t.id, key=key, value=value, source=source, updated_at=now()))
-        else:
-            row.value = value
-            if source is not None:
-                row.source = source
-            row.updated_at = now()
-
-
-def delete_setting(ws: Workspace, tenant: str, key: str) -> bool:
-    t = ws.tenant(tenant)
-    with ws.session.begin() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
-        if row is None:
-            return False
-        s.delete(row)
-        return True

@@ -33,6 +33,7 @@ from balise.compliance import controls as cm
 from balise.errors import UsageError
 from balise.i18n import Text
 from balise.i18n import posture_messages as pm
+from balise.services.settings import get_setting, get_setting_source, put_setting
 from balise.services.workspace import Workspace, now
 from balise.state.models import Evidence, TenantSetting
 
@@ -48,32 +49,6 @@ MANUAL = "manual"
 
 def today() -> date:
     return datetime.now(UTC).date()
-
-
-# tenant_settings, read and written here rather than through services.kpis: `balise posture` must not pay for
-# importing the KPI and Ibis modules (0.4 s) to read three small documents.
-def get_setting(ws: Workspace, tenant: str, key: str) -> dict[str, Any] | None:
-    t = ws.tenant(tenant)
-    with ws.session() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
-        return None if row is None else dict(row.value)
-
-
-def get_setting_source(ws: Workspace, tenant: str, key: str) -> str | None:
-    t = ws.tenant(tenant)
-    with ws.session() as s:
-        return s.scalar(select(TenantSetting.source).where(TenantSetting.tenant_id == t.id,
-                                                           TenantSetting.key == key))
-
-
-def put_setting(ws: Workspace, tenant: str, key: str, value: dict[str, Any], source: str | None = None) -> None:
-    t = ws.tenant(tenant)
-    with ws.session.begin() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == t.id, TenantSetting.key == key))
-        if row is None:
-            s.add(TenantSetting(tenant_id=t.id, key=key, value=value, source=source, updated_at=now()))
-        else:
-            row.value, row.source, row.updated_at = value, source, now()
 
 
 # --- the view ------------------------------------------------------------------------------------------------
@@ -563,7 +538,7 @@ def seed_demo(ws: Workspace, tenant: str) -> None:
                  link="https://wiki.atelier-durand.example/secu/restauration-ovh-backup",
                  note="restore of anum-backup to staging")
     # POS-008 (PRA/PCA): written in 2024 but never exercised, so no evidence: the control fails.
-    put_setting(ws, tenant, RESPONSIBILITY, {"controls": {
+    put_setting(ws, tenant, RESPONSIBILITY, keep_source=False, value={"controls": {
         "POS-001": {"company": "A", "msp": "R"},
         "POS-002": {"company": "I", "msp": "AR"},
         "POS-003": {"company": "AC", "msp": "R"},

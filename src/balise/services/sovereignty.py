@@ -28,42 +28,14 @@ from balise.reference.offers import default_catalog
 from balise.reference.sovereignty import Reference, default_reference
 from balise.rules import sovereignty_rules as sr
 from balise.rules.context import RuleContext
-from balise.services.workspace import Workspace, now
-from balise.state.models import TenantSetting
+from balise.services.settings import get_setting, get_setting_source, put_setting
+from balise.services.workspace import Workspace
 
 SETTING = "workloads"
 DEMO_FILE = "workloads.yaml"  # in balise/demo
 
 
 # --- the workloads file ---------------------------------------------------------------------------------------
-
-def _setting(ws: Workspace, tenant: str) -> TenantSetting | None:
-    """The stored workloads document (services.kpis has the same helpers; not imported: it pulls numpy)."""
-    from sqlalchemy import select
-
-    tid = ws.tenant(tenant).id
-    with ws.session() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == tid, TenantSetting.key == SETTING))
-        if row is not None:
-            s.expunge(row)
-        return row
-
-
-def get_setting(ws: Workspace, tenant: str, key: str = "workloads") -> dict[str, Any] | None:
-    row = _setting(ws, tenant)
-    return None if row is None else dict(row.value)
-
-
-def _put(ws: Workspace, tenant: str, value: dict[str, Any], source: str) -> None:
-    from sqlalchemy import select
-
-    tid = ws.tenant(tenant).id
-    with ws.session.begin() as s:
-        row = s.scalar(select(TenantSetting).where(TenantSetting.tenant_id == tid, TenantSetting.key == SETTING))
-        if row is None:
-            s.add(TenantSetting(tenant_id=tid, key=SETTING, value=value, source=source, updated_at=now()))
-        else:
-            row.value, row.source, row.updated_at = value, source, now()
 
 def parse_workloads(text: str, file: str, base: Reference | None = None) -> dict[str, Any]:
     """A validated workloads document; the first problem raises, located as file:line:column."""
@@ -95,20 +67,19 @@ def import_workloads(ws: Workspace, tenant: str, path: Path) -> WorkloadsImport:
 
 def _store(ws: Workspace, tenant: str, text: str, file: str) -> WorkloadsImport:
     doc = parse_workloads(text, file)
-    replaced = _setting(ws, tenant) is not None
-    _put(ws, tenant, doc, text)
+    replaced = get_setting(ws, tenant, SETTING) is not None
+    put_setting(ws, tenant, SETTING, doc, text)
     cfg = Config.from_dict(doc)
     return WorkloadsImport(tenant, len(cfg.workloads), cfg.packs, replaced)
 
 
 def config(ws: Workspace, tenant: str) -> Config:
-    row = _setting(ws, tenant)
-    return Config.from_dict(row.value) if row is not None and row.value else Config()
+    doc = get_setting(ws, tenant, SETTING)
+    return Config.from_dict(doc) if doc else Config()
 
 
 def workloads_source(ws: Workspace, tenant: str) -> str | None:
-    row = _setting(ws, tenant)
-    return None if row is None else row.source
+    return get_setting_source(ws, tenant, SETTING)
 
 
 def compliance_input(cfg: Config, source: str | None = None) -> sr.ComplianceInput:
